@@ -1,0 +1,65 @@
+// createApp(ctx): the Express app with every route, and no listen() so tests drive it with supertest.
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { AppContext } from './context.js';
+import { errorHandler, notFound, requestId, requireContentType } from './lib/http.js';
+import { authenticate } from './auth/auth.middleware.js';
+import { createOpsRouter } from './ops/ops.routes.js';
+import { createTwilioWebhookRouter } from './webhooks/twilio.routes.js';
+import { createSubscribersRouter } from './subscribers/subscribers.routes.js';
+import { createDistrictsRouter } from './districts/districts.routes.js';
+
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Twilio signs the public URL; behind a proxy the scheme and host come from PUBLIC_BASE_URL, not headers.
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+
+  app.use(requestId());
+  app.use(
+    pinoHttp({
+      logger: ctx.log,
+      genReqId: (req) => (req as express.Request).id,
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // Query strings can carry phone filters; log the path only.
+      serializers: {
+        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+    }),
+  );
+  app.use((req, res, next) => {
+    const end = ctx.metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      // The route pattern, not the raw path, keeps label cardinality bounded.
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : req.baseUrl || 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  });
+
+  app.use(createOpsRouter(ctx));
+  app.use('/webhooks/twilio', createTwilioWebhookRouter(ctx));
+
+  const api = express.Router();
+  api.use(authenticate(ctx));
+  api.use('/subscribers', createSubscribersRouter(ctx));
+  api.use('/districts', createDistrictsRouter(ctx));
+  app.use('/api', requireContentType('application/json', 'text/csv', 'text/plain'), api);
+
+  app.use(notFound());
+  app.use(errorHandler());
+  return app;
+}
+
+/** JSON body parser with the configured limit; routes that take JSON mount it themselves. */
+export function jsonBody(ctx: Pick<AppContext, 'config'>) {
+  return express.json({ limit: ctx.config.jsonBodyLimit, strict: true });
+}
+
+/** Raw CSV body (text/csv or text/plain) for imports, with the larger import limit. */
+export function csvBody(ctx: Pick<AppContext, 'config'>) {
+  return express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: ctx.config.importBodyLimit });
+}

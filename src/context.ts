@@ -1,0 +1,22 @@
+// What every feature needs, built once by the server (or a test) and handed to createApp. Services take the
+// parts they use; nothing reaches for globals.
+import type { Config } from './config.js';
+import type { Database, Db } from './lib/db.js';
+import type { Logger } from './lib/logger.js';
+import type { I18n } from './lib/i18n.js';
+import type { Clock } from './lib/clock.js';
+import type { Metrics } from './lib/metrics.js';
+import type { PlaceIndex } from './districts/place-index.js';
+import type { KeywordTable } from './subscribers/keywords.js';
+
+export interface AppContext {
+  config: Config;
+  database: Database;
+  prisma: Db;
+  log: Logger;
+  i18n: I18n;
+  clock: Clock;
+  metrics: Metrics;
+  places: PlaceIndex;
+  keywords: KeywordTable;
+}

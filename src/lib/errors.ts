@@ -1,0 +1,57 @@
+// The one error type. Services throw AppError with a code from this closed list; the error middleware
+// turns it into `{ error: { code, message, details?, requestId } }` with the status below.
+
+export const ERROR_STATUS = {
+  bad_request: 400,
+  validation_failed: 400,
+  invalid_json: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  invalid_signature: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+/** Postgres unique violation, whether it comes through Prisma (P2002) or raw from a driver adapter (23505). */
+export function isUniqueViolation(err: unknown): boolean {
+  return hasCode(err, 'P2002') || hasCode(err, '23505');
+}
+
+/** Prisma "record not found" (P2025), e.g. update/delete of a missing row. */
+export function isNotFound(err: unknown): boolean {
+  return hasCode(err, 'P2025');
+}
+
+// pglite-prisma-adapter surfaces DriverAdapterError { cause: { originalCode: '23505', kind: 'postgres' } }
+// where the pg adapter gives P2002; walk the cause chain so both are recognised.
+function hasCode(err: unknown, code: string, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 5) return false;
+  const e = err as Record<string, unknown>;
+  if (e.code === code || e.originalCode === code) return true;
+  if (code === '23505' && e.kind === 'UniqueConstraintViolation') return true;
+  if (code === 'P2002' && e.kind === 'UniqueConstraintViolation') return true;
+  return ['cause', 'meta', 'driverAdapterError'].some((k) => hasCode(e[k], code, depth + 1));
+}

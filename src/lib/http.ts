@@ -1,0 +1,94 @@
+// HTTP plumbing shared by every route: request ids, the one error shape, content-type guards.
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { ZodError } from 'zod';
+import { AppError, isNotFound, isUniqueViolation, type ErrorCode } from './errors.js';
+import type { Logger } from './logger.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      log: Logger;
+      auth?: { name: string; role: 'admin' | 'educator' | 'coordinator'; keyId: number | null };
+    }
+  }
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Takes a sane X-Request-Id from a proxy, or makes one; echoes it back so support can find the log line. */
+export function requestId(): RequestHandler {
+  return (req, res, next) => {
+    const given = req.get('x-request-id');
+    req.id = given && REQUEST_ID_RE.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', req.id);
+    next();
+  };
+}
+
+export function sendError(res: Response, req: Request, code: ErrorCode, message: string, details?: unknown) {
+  const err = new AppError(code, message, details);
+  res.status(err.status).json({
+    error: { code, message, ...(details === undefined ? {} : { details }), requestId: req.id },
+  });
+}
+
+/** Rejects a body with the wrong Content-Type before any parser runs (415, not a confusing 400). */
+export function requireContentType(...types: string[]): RequestHandler {
+  return (req, _res, next) => {
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (!hasBody && ['GET', 'HEAD', 'DELETE'].includes(req.method)) return next();
+    if (!hasBody) return next();
+    if (types.some((t) => req.is(t))) return next();
+    next(new AppError('unsupported_media_type', `Content-Type must be one of: ${types.join(', ')}`));
+  };
+}
+
+export function notFound(): RequestHandler {
+  return (req, _res, next) => next(new AppError('not_found', `No route for ${req.method} ${req.path}`));
+}
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/** The one error middleware: every failure leaves as `{ error: { code, message, details?, requestId } }`. */
+export function errorHandler(): ErrorRequestHandler {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) {
+      req.log?.error({ err }, 'error after response started');
+      return;
+    }
+    if (err instanceof AppError) return sendError(res, req, err.code, err.message, err.details);
+    if (err instanceof ZodError) {
+      return sendError(res, req, 'validation_failed', 'The request is not valid', err.issues.map(zodIssue));
+    }
+    const bp = err as BodyParserError;
+    switch (bp?.type) {
+      case 'entity.parse.failed':
+        return sendError(res, req, 'invalid_json', 'The body is not valid JSON');
+      case 'entity.too.large':
+        return sendError(res, req, 'payload_too_large', `The body is larger than the limit of ${bp.limit} bytes`);
+      case 'encoding.unsupported':
+      case 'charset.unsupported':
+        return sendError(res, req, 'unsupported_media_type', bp.message);
+      case 'request.aborted':
+        return;
+    }
+    if (isNotFound(err)) return sendError(res, req, 'not_found', 'Not found');
+    if (isUniqueViolation(err)) return sendError(res, req, 'conflict', 'A record with these values already exists');
+    if (bp?.status && bp.status >= 400 && bp.status < 500) {
+      return sendError(res, req, 'bad_request', 'The request could not be read');
+    }
+    // 500s say little to the caller and everything to the log.
+    (req.log ?? console).error({ err, requestId: req.id }, 'unhandled error');
+    sendError(res, req, 'internal', 'Something went wrong on our side; the request id helps us find it');
+  };
+}
+
+function zodIssue(i: ZodError['issues'][number]) {
+  return { path: i.path.join('.'), code: i.code, message: i.message };
+}

@@ -1,0 +1,41 @@
+// Prometheus metrics on a registry of our own (not prom-client's global one), so several apps in one test
+// process never collide.
+import { Registry, Histogram, Counter, Gauge, collectDefaultMetrics } from 'prom-client';
+import type { Db } from './db.js';
+
+export interface Metrics {
+  registry: Registry;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  inbound: Counter<'kind'>;
+}
+
+export function createMetrics(prisma: Db, opts: { defaults?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (opts.defaults) collectDefaultMetrics({ register: registry, prefix: 'hazardline_' });
+  const httpDuration = new Histogram({
+    name: 'hazardline_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const inbound = new Counter({
+    name: 'hazardline_inbound_messages_total',
+    help: 'Inbound messages by how they were handled (keyword, report, duplicate, rejected…)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'hazardline_outbox_messages',
+    help: 'Outbox rows by status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    // Read at scrape time so every instance reports the shared table, not its own counters.
+    async collect() {
+      this.reset();
+      const rows = await prisma.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
+      for (const r of rows) this.set({ status: r.status }, r._count._all);
+    },
+  });
+  return { registry, httpDuration, inbound };
+}

@@ -1,0 +1,78 @@
+// Entry point: config → database → migrations → demo data → HTTP. Stops gracefully on SIGTERM/SIGINT:
+// stop accepting, let in-flight requests finish (bounded), then close the database.
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './lib/db.js';
+import { migrate } from './lib/migrate.js';
+import { createLogger } from './lib/logger.js';
+import { buildContext } from './bootstrap.js';
+import { createApp } from './app.js';
+import { seedDemo } from './demo/seed-demo.js';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel, { instance: config.instanceId });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  });
+  log.info({ database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database open');
+
+  try {
+    const result = await migrate(database, { log: (m) => log.info(m) });
+    log.info({ applied: result.applied.length, now: result.appliedNow }, 'migrations up to date');
+  } catch (err) {
+    log.fatal({ err }, 'migration failed; the database is unchanged by it. Not starting.');
+    await database.close();
+    process.exit(1);
+  }
+
+  const ctx = buildContext(config, database, { log, defaultMetrics: true });
+  if (config.demoData) await seedDemo(database.prisma, log);
+  if (!config.twilio.accountSid) log.warn('no Twilio credentials: using the dev transport (nothing leaves this machine)');
+
+  const app = createApp(ctx);
+  const server: Server = app.listen(config.port, config.host, () => {
+    log.info({ port: config.port, publicBaseUrl: config.publicBaseUrl }, 'Hazardline is listening');
+  });
+  server.on('error', (err) => {
+    log.fatal({ err }, 'could not listen');
+    void database.close().finally(() => process.exit(1));
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
+    const force = setTimeout(() => {
+      log.warn('shutdown timeout: closing remaining connections');
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await database.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error('Hazardline failed to start:', err);
+  process.exit(1);
+});
