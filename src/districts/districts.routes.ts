@@ -1,0 +1,71 @@
+// /api/districts: the gazetteer as a tree or a flat list with subscriber counts, the place-name matcher,
+// and the COD-AB CSV import.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { requireRole } from '../auth/auth.middleware.js';
+import { AppError } from '../lib/errors.js';
+import { audit } from '../lib/audit.js';
+import { csvBody, requireContentType } from '../lib/http.js';
+import { importGazetteer } from './import-gazetteer.js';
+import { listUnits, unitTree } from './districts.service.js';
+
+const LEVELS = ['province', 'district', 'commune', 'village'] as const;
+
+const ListQuerySchema = z.object({
+  level: z.enum(LEVELS).optional(),
+  parent: z.string().regex(/^[A-Za-z0-9]{1,20}$/).optional(),
+  depth: z.coerce.number().int().min(1).max(4).default(2),
+});
+
+const MatchQuerySchema = z.object({
+  q: z.string().trim().min(1).max(1600),
+  level: z.enum(LEVELS).optional(),
+});
+
+const ImportQuerySchema = z.object({ country: z.string().regex(/^[A-Za-z]{2}$/).toUpperCase().default('KH') });
+
+export function createDistrictsRouter(ctx: AppContext) {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const q = ListQuerySchema.parse(req.query);
+    if (q.level || q.parent) {
+      res.json({ data: await listUnits(ctx.prisma, { level: q.level, parent: q.parent }) });
+    } else {
+      res.json({ data: await unitTree(ctx.prisma, q.depth) });
+    }
+  });
+
+  router.get('/match', async (req, res) => {
+    const q = MatchQuerySchema.parse(req.query);
+    const matcher = await ctx.places.get();
+    const candidates = matcher.candidates(q.q, { limit: 5, ...(q.level ? { levels: [q.level] } : {}) });
+    res.json({ data: candidates });
+  });
+
+  router.post(
+    '/import',
+    requireRole(),
+    requireContentType('text/csv', 'text/plain', 'application/csv'),
+    csvBody(ctx.config),
+    async (req, res) => {
+      const { country } = ImportQuerySchema.parse(req.query);
+      if (typeof req.body !== 'string' || req.body.trim() === '') {
+        throw new AppError('validation_failed', 'The body must be a CSV file with a header row');
+      }
+      const result = await importGazetteer(ctx.prisma, req.body, { country });
+      ctx.places.invalidate();
+      await audit(ctx.prisma, {
+        actor: req.auth!.name,
+        actorType: 'api_key',
+        action: 'gazetteer.import',
+        details: { country, units: result.units, created: result.created, updated: result.updated, errors: result.errors.length },
+        requestId: req.id,
+      });
+      res.json(result);
+    },
+  );
+
+  return router;
+}
