@@ -8,6 +8,7 @@ import { createOpsRouter } from './ops/ops.routes.js';
 import { createTwilioWebhookRouter } from './webhooks/twilio.routes.js';
 import { createSubscribersRouter } from './subscribers/subscribers.routes.js';
 import { createDistrictsRouter } from './districts/districts.routes.js';
+import { createOutboxRouter } from './outbox/outbox.routes.js';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -47,19 +48,10 @@ export function createApp(ctx: AppContext): Express {
   api.use(authenticate(ctx));
   api.use('/subscribers', createSubscribersRouter(ctx));
   api.use('/districts', createDistrictsRouter(ctx));
-  app.use('/api', requireContentType('application/json', 'text/csv', 'text/plain'), api);
+  api.use('/outbox', createOutboxRouter(ctx));
+  app.use('/api', requireContentType('application/json', 'text/csv', 'text/plain', 'application/csv'), api);
 
   app.use(notFound());
   app.use(errorHandler());
   return app;
-}
-
-/** JSON body parser with the configured limit; routes that take JSON mount it themselves. */
-export function jsonBody(ctx: Pick<AppContext, 'config'>) {
-  return express.json({ limit: ctx.config.jsonBodyLimit, strict: true });
-}
-
-/** Raw CSV body (text/csv or text/plain) for imports, with the larger import limit. */
-export function csvBody(ctx: Pick<AppContext, 'config'>) {
-  return express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: ctx.config.importBodyLimit });
 }

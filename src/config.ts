@@ -41,6 +41,17 @@ const ConfigSchema = z
     TWILIO_FROM: optionalString,
     TWILIO_MESSAGING_SERVICE_SID: optionalString.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG + 32 hex').optional()),
     TWILIO_API_BASE_URL: optionalUrl,
+    TWILIO_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+
+    SMS_RATE_PER_SECOND: z.coerce.number().min(0).max(10_000).default(10),
+    CALLS_CONCURRENT: z.coerce.number().int().min(1).max(1000).default(2),
+    SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+    SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
+    SEND_CLAIM_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+    SEND_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2_000),
+    SEND_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(600_000),
+    DISPATCH_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+    DISPATCHER_ENABLED: optionalString.pipe(bool.optional()),
 
     ADMIN_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 
@@ -67,6 +78,9 @@ const ConfigSchema = z
     }
   });
 
+/** Every environment variable the service reads (for docs and the test that keeps .env.example complete). */
+export const CONFIG_KEYS = Object.keys(ConfigSchema.shape);
+
 export type Config = ReturnType<typeof toConfig>;
 
 function toConfig(env: z.output<typeof ConfigSchema>) {
@@ -87,6 +101,18 @@ function toConfig(env: z.output<typeof ConfigSchema>) {
       from: env.TWILIO_FROM,
       messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
       apiBaseUrl: env.TWILIO_API_BASE_URL,
+      timeoutMs: env.TWILIO_TIMEOUT_MS,
+    },
+    outbox: {
+      smsRatePerSecond: env.SMS_RATE_PER_SECOND,
+      callsConcurrent: env.CALLS_CONCURRENT,
+      maxAttempts: env.SEND_MAX_ATTEMPTS,
+      concurrency: env.SEND_CONCURRENCY,
+      claimTimeoutSeconds: env.SEND_CLAIM_TIMEOUT_SECONDS,
+      retryBaseMs: env.SEND_RETRY_BASE_MS,
+      retryMaxMs: env.SEND_RETRY_MAX_MS,
+      pollMs: env.DISPATCH_POLL_MS,
+      enabled: env.DISPATCHER_ENABLED ?? true,
     },
     adminApiKey: env.ADMIN_API_KEY,
     defaultCountry: env.DEFAULT_COUNTRY,

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './lib/db.js';
 import { migrate } from './lib/migrate.js';
 import { createLogger } from './lib/logger.js';
-import { buildContext } from './bootstrap.js';
+import { buildContext, createDispatcher } from './bootstrap.js';
 import { createApp } from './app.js';
 import { seedDemo } from './demo/seed-demo.js';
 
@@ -39,7 +39,11 @@ async function main() {
 
   const ctx = buildContext(config, database, { log, defaultMetrics: true });
   if (config.demoData) await seedDemo(database.prisma, log);
-  if (!config.twilio.accountSid) log.warn('no Twilio credentials: using the dev transport (nothing leaves this machine)');
+  log.info({ transport: ctx.transport.name }, ctx.transport.name === 'dev'
+    ? 'no Twilio credentials: using the dev transport (nothing leaves this machine)'
+    : 'sending through Twilio');
+  const dispatcher = createDispatcher(ctx);
+  if (config.outbox.enabled) dispatcher.start();
 
   const app = createApp(ctx);
   const server: Server = app.listen(config.port, config.host, () => {
@@ -60,10 +64,14 @@ async function main() {
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     force.unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    await Promise.all([
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+      // Finishes sends in flight and gives back claimed rows it has not started.
+      dispatcher.stop(),
+    ]);
     await database.close();
     log.info('stopped');
     process.exit(0);

@@ -45,8 +45,8 @@ export function isNotFound(err: unknown): boolean {
   return hasCode(err, 'P2025');
 }
 
-// pglite-prisma-adapter surfaces DriverAdapterError { cause: { originalCode: '23505', kind: 'postgres' } }
-// where the pg adapter gives P2002; walk the cause chain so both are recognised.
+// pglite-prisma-adapter surfaces DriverAdapterError { cause: { kind: 'postgres', code: '23505' } } where the
+// pg adapter gives P2002 (with meta.driverAdapterError.cause.originalCode); walk the chain so both are recognised.
 function hasCode(err: unknown, code: string, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 5) return false;
   const e = err as Record<string, unknown>;

@@ -1,6 +1,6 @@
 // HTTP plumbing shared by every route: request ids, the one error shape, content-type guards.
 import { randomUUID } from 'node:crypto';
-import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ZodError } from 'zod';
 import { AppError, isNotFound, isUniqueViolation, type ErrorCode } from './errors.js';
 import type { Logger } from './logger.js';
@@ -38,7 +38,6 @@ export function sendError(res: Response, req: Request, code: ErrorCode, message:
 export function requireContentType(...types: string[]): RequestHandler {
   return (req, _res, next) => {
     const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
-    if (!hasBody && ['GET', 'HEAD', 'DELETE'].includes(req.method)) return next();
     if (!hasBody) return next();
     if (types.some((t) => req.is(t))) return next();
     next(new AppError('unsupported_media_type', `Content-Type must be one of: ${types.join(', ')}`));
@@ -91,4 +90,14 @@ export function errorHandler(): ErrorRequestHandler {
 
 function zodIssue(i: ZodError['issues'][number]) {
   return { path: i.path.join('.'), code: i.code, message: i.message };
+}
+
+/** JSON body parser with the configured limit; routes that take JSON mount it themselves. */
+export function jsonBody(config: { jsonBodyLimit: string }) {
+  return express.json({ limit: config.jsonBodyLimit, strict: true });
+}
+
+/** Raw CSV body (text/csv or text/plain) for imports, with the larger import limit. */
+export function csvBody(config: { importBodyLimit: string }) {
+  return express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: config.importBodyLimit });
 }

@@ -1,0 +1,36 @@
+// Demo data for `npm start` on a fresh machine: the north-west Cambodian districts shipped in
+// prisma/demo/gazetteer.csv and one clearance team covering them, so every flow can be tried at once.
+// Runs only when the tables are empty, so it never overwrites an operator's data.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Db } from '../lib/db.js';
+import type { Logger } from '../lib/logger.js';
+import { importGazetteer } from '../districts/import-gazetteer.js';
+
+export const DEMO_GAZETTEER = fileURLToPath(new URL('../../prisma/demo/gazetteer.csv', import.meta.url));
+const DEMO_PROVINCES = ['01', '02', '13', '22', '24'];
+
+export async function seedDemo(prisma: Db, log: Logger): Promise<void> {
+  if ((await prisma.adminUnit.count()) === 0) {
+    const result = await importGazetteer(prisma, readFileSync(DEMO_GAZETTEER), { country: 'KH' });
+    log.info({ units: result.units, byLevel: result.byLevel }, 'demo gazetteer imported');
+  }
+  if ((await prisma.clearanceTeam.count()) === 0) {
+    const provinces = await prisma.adminUnit.findMany({ where: { pcode: { in: DEMO_PROVINCES } }, select: { pcode: true } });
+    await prisma.clearanceTeam.create({
+      data: {
+        name: 'Demo clearance team (north-west)',
+        organisation: 'Demo',
+        isFallback: true,
+        coverages: { create: provinces.map((p) => ({ pcode: p.pcode })) },
+        contacts: {
+          create: [
+            { name: 'Demo team leader', phone: '+85512000101', language: 'km', position: 0 },
+            { name: 'Demo deputy', phone: '+85512000102', language: 'en', position: 1 },
+          ],
+        },
+      },
+    });
+    log.info('demo clearance team created (fake phone numbers; the dev transport sends nothing)');
+  }
+}
