@@ -149,7 +149,7 @@ describe('retries and bad input', () => {
     const tampered = signTwilio(SMS, params);
     await request(t.app).post(SMS).type('form').set('X-Twilio-Signature', tampered).send({ ...params, Body: 'STOP' }).expect(403);
     expect(await t.ctx.prisma.inboundMessage.count({ where: { messageSid: params.MessageSid } })).toBe(0);
-    expect(await subscriber(params.From)).toBeNull();
+    expect(await subscriber(params.From!)).toBeNull();
   });
 
   it('when required fields are missing, then it is 400 in the error shape', async () => {
