@@ -1,0 +1,262 @@
+// A fake Twilio REST API on loopback, so tests and benchmarks drive the REAL twilio SDK (auth, form encoding,
+// error parsing) through createTwilioTransport({ apiBaseUrl }) without an account or the internet.
+//
+// Failure precedence, per create request that passed auth: (1) the failNext queue, FIFO, one entry per
+// request; else (2) the first failWhen rule, in registration order, whose predicate matches (rules stay
+// until removed or clear()); else success. A matched `{ delayMs }` answers normally after that delay instead
+// of delayAllMs; delayAllMs applies to every other answer, errors included. `{ timeout: true }` never answers.
+import http from 'node:http';
+import https from 'node:https';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { AddressInfo } from 'node:net';
+import twilio from 'twilio';
+
+export type FakeFailure =
+  /** `code` defaults by status (401→20003, 404→20404, 429→20429, 500→20500, 503→20503); null omits it. */
+  | { status: number; code?: number | null; message?: string; rawBody?: string }
+  | { timeout: true }
+  | { delayMs: number };
+
+export interface FakeRequest {
+  /** Arrival time, ms: performance.timeOrigin + performance.now() (comparable across processes). */
+  at: number;
+  kind: 'sms' | 'call';
+  /** The form fields as sent (To, From, Body, StatusCallback…); repeated keys joined with a space. */
+  params: Record<string, string>;
+  authUser: string | null;
+  sid?: string;
+  /** 0 until answered (and forever for `{ timeout: true }`). */
+  responseStatus: number;
+}
+
+export interface FakeCallback { at: number; sid: string; status: string; url: string; responseStatus: number }
+export interface SignedCallback { url: string; path: string; params: Record<string, string>; signature: string }
+export interface CallbackOptions { errorCode?: string; delayMs?: number; extra?: Record<string, string> }
+
+export interface FakeTwilioOptions {
+  accountSid: string;
+  authToken: string;
+  /** Statuses to POST to a message's StatusCallback after each successful create, e.g. ['sent','delivered']. */
+  autoCallbacks?: string[];
+  /** The same for calls, e.g. ['initiated','ringing','answered','completed']. */
+  autoCallCallbacks?: string[];
+  delayAllMs?: number;
+}
+
+const API = /^\/2010-04-01\/Accounts\/([^/]+)\/(Messages|Calls)\.json$/;
+const DEFAULT_CODES: Record<number, number> = { 401: 20003, 404: 20404, 429: 20429, 500: 20500, 503: 20503 };
+// What a Messaging Service "picked" as the sender, for callbacks of sends made without From.
+const SERVICE_FROM = '+15005550006';
+const GSM7 = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€]*$/;
+
+const now = () => performance.timeOrigin + performance.now();
+const newSid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
+const rfc2822 = (d: Date) => d.toUTCString().replace('GMT', '+0000');
+
+function segments(body: string): number {
+  const gsm = GSM7.test(body);
+  const len = gsm ? body.length + (body.match(/[\^{}\\[~\]|€]/g)?.length ?? 0) : [...body].length;
+  const [single, part] = gsm ? [160, 153] : [70, 67];
+  return len <= single ? 1 : Math.ceil(len / part);
+}
+
+export function createFakeTwilio(opts: FakeTwilioOptions) {
+  const { accountSid, authToken } = opts;
+  const requests: FakeRequest[] = [];
+  const callbacks: FakeCallback[] = [];
+  const callbackErrors: Error[] = [];
+  const created = new Map<string, FakeRequest>();
+  let failQueue: FakeFailure[] = [];
+  let rules: Array<{ when: (p: Record<string, string>) => boolean; f: FakeFailure }> = [];
+  const timers = new Set<NodeJS.Timeout>();
+  let server: http.Server | undefined;
+  let baseUrl = '';
+
+  const later = (ms: number, fn: () => void) => {
+    if (ms <= 0) return fn();
+    const t = setTimeout(() => (timers.delete(t), fn()), ms);
+    timers.add(t);
+  };
+
+  function send(res: http.ServerResponse, status: number, body: unknown, record?: FakeRequest) {
+    if (record) record.responseStatus = status;
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/html' : 'application/json' }).end(text);
+  }
+
+  function errorBody(status: number, code: number | null | undefined, message?: string) {
+    const c = code === undefined ? (DEFAULT_CODES[status] ?? null) : code;
+    return { ...(c !== null ? { code: c, more_info: `https://www.twilio.com/docs/errors/${c}` } : {}), message: message ?? `HTTP ${status}`, status };
+  }
+
+  // The validations real Twilio does first, so a malformed send fails here as it would in production.
+  function validate(kind: 'sms' | 'call', p: Record<string, string>): [number, string] | null {
+    if (!p.To) return [21604, "A 'To' phone number is required."];
+    if (kind === 'sms' && !p.From && !p.MessagingServiceSid) return [21603, "A 'From' phone number is required."];
+    if (kind === 'sms' && !p.Body) return [21602, 'Message body is required.'];
+    if (kind === 'sms' && (p.Body ?? '').length > 1600) return [21617, 'The concatenated message body exceeds the 1600 character limit.'];
+    if (kind === 'call' && !p.From) return [21213, 'Caller phone number is required.'];
+    if (kind === 'call' && !p.Url && !p.Twiml) return [21205, 'Url or Twiml parameter is required.'];
+    return null;
+  }
+
+  function resource(kind: 'sms' | 'call', sid: string, p: Record<string, string>) {
+    const date = rfc2822(new Date());
+    const common = { sid, account_sid: accountSid, api_version: '2010-04-01', to: p.To, date_created: date, date_updated: date, direction: 'outbound-api', price: null, price_unit: 'USD' };
+    const uri = `/2010-04-01/Accounts/${accountSid}/${kind === 'sms' ? 'Messages' : 'Calls'}/${sid}.json`;
+    if (kind === 'call') return { ...common, from: p.From, status: 'queued', uri, answered_by: null, duration: null, start_time: null, end_time: null, parent_call_sid: null };
+    // Twilio answers 'accepted' (not yet 'queued') when a Messaging Service still has to pick the sender.
+    const status = p.From ? 'queued' : 'accepted';
+    return { ...common, from: p.From ?? null, body: p.Body, status, num_segments: String(segments(p.Body ?? '')), num_media: '0', messaging_service_sid: p.MessagingServiceSid ?? null, error_code: null, error_message: null, date_sent: null, uri, subresource_uris: { media: uri.replace('.json', '/Media.json') } };
+  }
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
+    const m = API.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    if (req.method !== 'POST' || !m) return send(res, 404, errorBody(404, 20404, 'The requested resource was not found'));
+    const [user, pass] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
+    const kind = m[2] === 'Messages' ? 'sms' : 'call';
+    const params: Record<string, string> = {};
+    for (const [k, v] of new URLSearchParams(raw)) params[k] = params[k] === undefined ? v : `${params[k]} ${v}`;
+    const record: FakeRequest = { at: now(), kind, params, authUser: user || null, responseStatus: 0 };
+    requests.push(record);
+    if (user !== accountSid || pass !== authToken) return later(api.delayAllMs, () => send(res, 401, errorBody(401, 20003, 'Authenticate'), record));
+    if (m[1] !== user) return later(api.delayAllMs, () => send(res, 404, errorBody(404, 20404, 'The requested resource was not found'), record));
+
+    const f = failQueue.shift() ?? rules.find((r) => r.when(params))?.f;
+    if (f && 'timeout' in f) return; // hold the socket until the client gives up or close()
+    const delay = f && 'delayMs' in f ? f.delayMs : api.delayAllMs;
+    later(delay, () => {
+      if (f && 'status' in f) return send(res, f.status, f.rawBody ?? errorBody(f.status, f.code, f.message), record);
+      const invalid = validate(kind, params);
+      if (invalid) return send(res, 400, errorBody(400, invalid[0], invalid[1]), record);
+      const sid = newSid(kind === 'sms' ? 'SM' : 'CA');
+      record.sid = sid;
+      created.set(sid, record);
+      send(res, 201, resource(kind, sid, params), record);
+      const auto = kind === 'sms' ? api.autoCallbacks : api.autoCallCallbacks;
+      if (auto?.length && params.StatusCallback) {
+        api.sendStatusCallbacks(sid, auto).catch((e: unknown) => callbackErrors.push(e instanceof Error ? e : new Error(String(e))));
+      }
+    });
+  }
+
+  function post(url: string, params: Record<string, string>, signature: string): Promise<number> {
+    const body = new URLSearchParams(params).toString();
+    const mod = url.startsWith('https:') ? https : http;
+    return new Promise((resolve, reject) => {
+      // agent: false, so no keep-alive socket outlives the test that asked for the callback.
+      const req = mod.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature, 'user-agent': 'TwilioProxy/1.1' } }, (res) => {
+        res.resume().on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject).end(body);
+    });
+  }
+
+  const api = {
+    accountSid,
+    authToken,
+    requests,
+    /** Every status callback the fake POSTed, in order, with the status our server answered. */
+    callbacks,
+    /** Failures of automatic callbacks (they have no caller to throw to). */
+    callbackErrors,
+    delayAllMs: opts.delayAllMs ?? 0,
+    autoCallbacks: opts.autoCallbacks,
+    autoCallCallbacks: opts.autoCallCallbacks,
+    get baseUrl() {
+      return baseUrl;
+    },
+
+    async start(): Promise<{ baseUrl: string }> {
+      server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => handle(req, res, Buffer.concat(chunks).toString()));
+      });
+      // 0 = never time out idle keep-alive sockets: a server-side close racing a reused client socket
+      // would show up as a spurious ECONNRESET (a "transient" failure) in tests and benchmarks.
+      server.keepAliveTimeout = 0;
+      await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+      baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      return { baseUrl };
+    },
+
+    async close(): Promise<void> {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      if (!server) return;
+      const s = server;
+      server = undefined;
+      s.closeAllConnections(); // includes sockets held by { timeout: true }
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    },
+
+    /** Successful SMS creates (201), in arrival order. */
+    messages: () => requests.filter((r) => r.kind === 'sms' && r.responseStatus === 201),
+    calls: () => requests.filter((r) => r.kind === 'call' && r.responseStatus === 201),
+
+    /** Forgets requests and callbacks and drops failNext/failWhen rules; settings stay. */
+    clear(): void {
+      requests.length = 0;
+      callbacks.length = 0;
+      callbackErrors.length = 0;
+      created.clear();
+      failQueue = [];
+      rules = [];
+    },
+
+    failNext(n: number, f: FakeFailure): void {
+      for (let i = 0; i < n; i++) failQueue.push(f);
+    },
+
+    /** Returns a function that removes the rule. */
+    failWhen(when: (params: Record<string, string>) => boolean, f: FakeFailure): () => void {
+      const rule = { when, f };
+      rules.push(rule);
+      return () => void (rules = rules.filter((r) => r !== rule));
+    },
+
+    /** The signed form Twilio would POST for this status; post it yourself (e.g. with supertest at `path`). */
+    buildStatusCallback(sid: string, status: string, o: Omit<CallbackOptions, 'delayMs'> = {}): SignedCallback {
+      const rec = created.get(sid);
+      if (!rec) throw new Error(`fake-twilio: no successful create with sid ${sid}`);
+      const url = rec.params.StatusCallback;
+      if (!url) throw new Error(`fake-twilio: ${sid} was created without a StatusCallback`);
+      const p = rec.params;
+      const common = { AccountSid: accountSid, From: p.From ?? SERVICE_FROM, To: p.To ?? '', ApiVersion: '2010-04-01' };
+      const params: Record<string, string> =
+        rec.kind === 'sms'
+          ? { MessageSid: sid, SmsSid: sid, MessageStatus: status, SmsStatus: status, ...common, ...(p.MessagingServiceSid ? { MessagingServiceSid: p.MessagingServiceSid } : {}) }
+          : { CallSid: sid, CallStatus: status, ...common, Direction: 'outbound-api', CallbackSource: 'call-progress-events', Timestamp: rfc2822(new Date()) };
+      if (o.errorCode) params.ErrorCode = o.errorCode;
+      Object.assign(params, o.extra);
+      const u = new URL(url);
+      return { url, path: `${u.pathname}${u.search}`, params, signature: twilio.getExpectedTwilioSignature(authToken, url, params) };
+    },
+
+    /** POSTs each status in order (each waits for the previous answer); rejects if the callback URL is unreachable. */
+    async sendStatusCallbacks(sid: string, statuses: string[], o: CallbackOptions = {}): Promise<number[]> {
+      const answers: number[] = [];
+      for (const status of statuses) {
+        if (o.delayMs) await new Promise((r) => setTimeout(r, o.delayMs));
+        const cb = api.buildStatusCallback(sid, status, o);
+        const responseStatus = await post(cb.url, cb.params, cb.signature);
+        callbacks.push({ at: now(), sid, status, url: cb.url, responseStatus });
+        answers.push(responseStatus);
+      }
+      return answers;
+    },
+
+    /** Polls until `check()` is truthy; rejects after timeoutMs. For "until the dispatcher has sent 3". */
+    async waitFor(check: () => unknown, timeoutMs = 5000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error(`fake-twilio: condition not met within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+  };
+  return api;
+}
+
+export type FakeTwilio = ReturnType<typeof createFakeTwilio>;
