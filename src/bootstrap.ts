@@ -8,22 +8,54 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { createMetrics } from './lib/metrics.js';
 import { createPlaceIndex } from './districts/place-index.js';
 import { createKeywordTable } from './subscribers/keywords.js';
+import { createTransport } from './messaging/index.js';
+import type { Transport } from './messaging/transport.js';
+import { Dispatcher } from './outbox/dispatcher.js';
 
 export function buildContext(
   config: Config,
   database: Database,
-  opts: { log?: Logger; clock?: Clock; defaultMetrics?: boolean } = {},
+  opts: { log?: Logger; clock?: Clock; defaultMetrics?: boolean; transport?: Transport } = {},
 ): AppContext {
   const i18n = createI18n();
+  const log = opts.log ?? createLogger(config.logLevel, { instance: config.instanceId });
   return {
     config,
     database,
     prisma: database.prisma,
-    log: opts.log ?? createLogger(config.logLevel, { instance: config.instanceId }),
+    log,
     i18n,
     clock: opts.clock ?? systemClock,
     metrics: createMetrics(database.prisma, { defaults: opts.defaultMetrics ?? false }),
     places: createPlaceIndex(database.prisma),
     keywords: createKeywordTable(i18n.resources),
+    transport: opts.transport ?? createTransport(config, log),
+    outbox: { notify() {} },
   };
+}
+
+/** The dispatcher for this instance, wired to the context's transport and config. */
+export function createDispatcher(ctx: AppContext): Dispatcher {
+  const c = ctx.config;
+  const dispatcher = new Dispatcher(
+    ctx.prisma,
+    ctx.transport,
+    {
+      instanceId: c.instanceId,
+      smsRatePerSecond: c.outbox.smsRatePerSecond,
+      callsConcurrent: c.outbox.callsConcurrent,
+      concurrency: c.outbox.concurrency,
+      claimTimeoutSeconds: c.outbox.claimTimeoutSeconds,
+      pollMs: c.outbox.pollMs,
+      maxAttempts: c.outbox.maxAttempts,
+      retryBaseMs: c.outbox.retryBaseMs,
+      retryMaxMs: c.outbox.retryMaxMs,
+      defaultSender: c.twilio.from ?? c.twilio.messagingServiceSid ?? 'default',
+      publicBaseUrl: c.publicBaseUrl,
+    },
+    ctx.log.child({ component: 'dispatcher' }),
+    ctx.clock,
+  );
+  ctx.outbox = { notify: () => dispatcher.notify() };
+  return dispatcher;
 }

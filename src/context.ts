@@ -8,6 +8,7 @@ import type { Clock } from './lib/clock.js';
 import type { Metrics } from './lib/metrics.js';
 import type { PlaceIndex } from './districts/place-index.js';
 import type { KeywordTable } from './subscribers/keywords.js';
+import type { Transport } from './messaging/transport.js';
 
 export interface AppContext {
   config: Config;
@@ -19,4 +20,7 @@ export interface AppContext {
   metrics: Metrics;
   places: PlaceIndex;
   keywords: KeywordTable;
+  transport: Transport;
+  /** Wakes the dispatcher after queueing something urgent (a no-op where none runs, e.g. in most tests). */
+  outbox: { notify(): void };
 }

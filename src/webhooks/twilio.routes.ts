@@ -3,7 +3,9 @@ import express, { Router } from 'express';
 import twilio from 'twilio';
 import type { AppContext } from '../context.js';
 import { verifyTwilioSignature } from './twilio-signature.js';
-import { InboundSmsSchema, mediaUrlsOf } from './twilio.schemas.js';
+import { InboundSmsSchema, StatusCallbackQuerySchema, StatusCallbackSchema, mediaUrlsOf } from './twilio.schemas.js';
+import { applyStatusCallback } from '../outbox/record-result.js';
+import { outboxStatusOf } from '../outbox/provider-status.js';
 import { receiveSms } from '../inbound/receive-sms.js';
 import { requireContentType } from '../lib/http.js';
 
@@ -31,6 +33,24 @@ export function createTwilioWebhookRouter(ctx: AppContext) {
       mediaUrls: mediaUrlsOf(body, body.NumMedia),
     });
     res.type('text/xml').send(twiml(result.reply));
+  });
+
+  router.post('/status', async (req, res) => {
+    const { o } = StatusCallbackQuerySchema.parse(req.query);
+    const body = StatusCallbackSchema.parse(req.body);
+    const kind = body.MessageSid ? 'message' : 'call';
+    const providerStatus = (body.MessageStatus ?? body.CallStatus)!;
+    const status = outboxStatusOf(kind, providerStatus);
+    if (status) {
+      const result = await applyStatusCallback(
+        ctx.prisma,
+        { outboxId: o ?? null, providerId: (body.MessageSid ?? body.CallSid)!, status, providerStatus, errorCode: body.ErrorCode ?? null },
+        ctx.clock.now(),
+      );
+      if (!result.matched) req.log.warn({ outboxId: o, providerStatus }, 'status callback for an unknown message');
+    }
+    // Always 204: Twilio would retry anything else, and an unknown status or message will not become known.
+    res.status(204).end();
   });
 
   return router;

@@ -19,3 +19,20 @@ export function mediaUrlsOf(body: Record<string, unknown>, count: number): strin
   }
   return urls;
 }
+
+const SID = z.string().regex(/^[A-Za-z0-9_-]{10,64}$/);
+
+// Twilio posts the same endpoint for messages (MessageSid/MessageStatus) and calls (CallSid/CallStatus).
+export const StatusCallbackSchema = z
+  .looseObject({
+    MessageSid: SID.optional(),
+    MessageStatus: z.string().max(40).optional(),
+    CallSid: SID.optional(),
+    CallStatus: z.string().max(40).optional(),
+    ErrorCode: z.string().regex(/^\d{1,6}$/).optional().or(z.literal('').transform(() => undefined)),
+  })
+  .refine((b) => (b.MessageSid && b.MessageStatus) || (b.CallSid && b.CallStatus), {
+    message: 'needs MessageSid and MessageStatus, or CallSid and CallStatus',
+  });
+
+export const StatusCallbackQuerySchema = z.object({ o: z.coerce.number().int().positive().max(2 ** 31 - 1).optional() });

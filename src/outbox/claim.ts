@@ -1,0 +1,97 @@
+// Claiming due rows. `FOR UPDATE SKIP LOCKED` lets several instances claim from one table without ever
+// taking the same row; claimed rows are marked `sending` with who claimed them and when, which is what crash
+// recovery and a clean shutdown work from.
+import type { Db } from '../lib/db.js';
+import type { OutboxMessage } from '../generated/prisma/client.js';
+
+export type ClaimedRow = Pick<
+  OutboxMessage,
+  'id' | 'kind' | 'channel' | 'priority' | 'recipient' | 'sender' | 'body' | 'segments' | 'attempts' | 'subscriberId' | 'campaignId'
+>;
+
+const RETURNING = `o.id, o.kind::text AS kind, o.channel, o.priority, o.recipient, o.sender, o.body, o.segments,
+  o.attempts, o.subscriber_id AS "subscriberId", o.campaign_id AS "campaignId"`;
+
+/** Due SMS and webhook rows, by priority then due time. */
+export async function claimMessages(prisma: Db, instanceId: string, limit: number): Promise<ClaimedRow[]> {
+  if (limit <= 0) return [];
+  const rows = await prisma.$queryRawUnsafe<ClaimedRow[]>(
+    `WITH due AS (
+       SELECT id FROM outbox
+       WHERE status = 'pending' AND next_attempt_at <= now() AND channel <> 'voice'
+       ORDER BY priority, next_attempt_at, id
+       LIMIT $2
+       FOR UPDATE SKIP LOCKED
+     )
+     UPDATE outbox o SET status = 'sending', claimed_at = now(), claimed_by = $1, attempts = o.attempts + 1,
+       updated_at = now()
+     FROM due WHERE o.id = due.id
+     RETURNING ${RETURNING}`,
+    instanceId,
+    limit,
+  );
+  return sortByPriority(rows);
+}
+
+/**
+ * Due calls, no more than `concurrent` in progress across all instances. The advisory lock makes the
+ * count-then-claim atomic between instances; a call counts as in progress until its final status callback,
+ * or for 15 minutes if that never comes.
+ */
+export async function claimCalls(prisma: Db, instanceId: string, concurrent: number): Promise<ClaimedRow[]> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('hazardline:outbox:calls'))`;
+    const [active] = await tx.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM outbox
+      WHERE channel = 'voice' AND (status = 'sending' OR (status = 'sent' AND updated_at > now() - interval '15 minutes'))`;
+    const free = concurrent - Number(active?.n ?? 0);
+    if (free <= 0) return [];
+    const rows = await tx.$queryRawUnsafe<ClaimedRow[]>(
+      `WITH due AS (
+         SELECT id FROM outbox
+         WHERE status = 'pending' AND next_attempt_at <= now() AND channel = 'voice'
+         ORDER BY priority, next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE outbox o SET status = 'sending', claimed_at = now(), claimed_by = $1, attempts = o.attempts + 1,
+         updated_at = now()
+       FROM due WHERE o.id = due.id
+       RETURNING ${RETURNING}`,
+      instanceId,
+      free,
+    );
+    return sortByPriority(rows);
+  });
+}
+
+/** Gives back rows this instance claimed but never handed to the provider (clean shutdown). */
+export async function releaseClaims(prisma: Db, instanceId: string, ids: number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  return prisma.$executeRaw`
+    UPDATE outbox SET status = 'pending', claimed_at = NULL, claimed_by = NULL, attempts = GREATEST(attempts - 1, 0),
+      updated_at = now()
+    WHERE id = ANY(${ids}::int[]) AND status = 'sending' AND claimed_by = ${instanceId}`;
+}
+
+/**
+ * Rows left `sending` by a process that died. We cannot know whether the provider got them: a campaign
+ * message becomes `unknown` (a villager must never get a duplicate), anything else is sent again (an alert
+ * must arrive, and a duplicate alert is harmless).
+ */
+export async function recoverStaleClaims(prisma: Db, olderThanSeconds: number): Promise<{ resent: number; unknown: number }> {
+  const rows = await prisma.$queryRaw<{ status: string; n: number }[]>`
+    WITH stale AS (
+      UPDATE outbox SET
+        status = (CASE WHEN kind = 'campaign' THEN 'unknown' ELSE 'pending' END)::"OutboxStatus",
+        claimed_at = NULL, claimed_by = NULL, next_attempt_at = now(), updated_at = now(),
+        last_error = 'the sending process stopped mid-send'
+      WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => ${olderThanSeconds}::float8)
+      RETURNING status
+    )
+    SELECT status::text AS status, count(*)::int AS n FROM stale GROUP BY status`;
+  const by = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  return { resent: by.pending ?? 0, unknown: by.unknown ?? 0 };
+}
+
+function sortByPriority(rows: ClaimedRow[]): ClaimedRow[] {
+  return rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
+}

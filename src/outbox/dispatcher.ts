@@ -1,0 +1,169 @@
+// The dispatcher: claims due outbox rows, paces them per sender, sends through the transport and records the
+// result. Any number of instances may run against one PostgreSQL: claims use SKIP LOCKED and pacing lives in
+// the database. Batches are small (about half a second of sending) so an alert queued behind a campaign
+// is claimed within the next batch.
+import type { Db } from '../lib/db.js';
+import type { Logger } from '../lib/logger.js';
+import type { Clock } from '../lib/clock.js';
+import type { Transport, SendResult } from '../messaging/transport.js';
+import { claimCalls, claimMessages, recoverStaleClaims, releaseClaims, type ClaimedRow } from './claim.js';
+import { reserveSlot } from './pacing.js';
+import { recordSendResult, type RetryPolicy } from './record-result.js';
+
+export interface DispatcherOptions extends RetryPolicy {
+  instanceId: string;
+  smsRatePerSecond: number;
+  callsConcurrent: number;
+  concurrency: number;
+  claimTimeoutSeconds: number;
+  pollMs: number;
+  /** The default sender, used as the pacing key for rows without their own. */
+  defaultSender: string;
+  /** Base for status callback URLs: `${base}/webhooks/twilio/status?o=<outbox id>`. */
+  publicBaseUrl: string;
+}
+
+export class Dispatcher {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private readonly inflight = new Set<Promise<void>>();
+  private lastRecovery = 0;
+
+  constructor(
+    private readonly prisma: Db,
+    private readonly transport: Transport,
+    private readonly opts: DispatcherOptions,
+    private readonly log: Logger,
+    private readonly clock: Clock,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops claiming, lets in-flight sends finish, gives back claimed rows not yet sent. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Nudges an idle dispatcher (e.g. right after an alert is queued) instead of waiting for the next poll. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  /** One claim-and-send round; resolves when every send it started has been recorded. For tests and benchmarks. */
+  async runOnce(): Promise<number> {
+    const n = await this.dispatchBatch();
+    await Promise.allSettled([...this.inflight]);
+    return n;
+  }
+
+  /** Sends until nothing is due. For tests. */
+  async drain(maxRounds = 10_000): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxRounds; i++) {
+      const n = await this.runOnce();
+      if (n === 0) return total;
+      total += n;
+    }
+    return total;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.recoverIfDue();
+        const n = await this.dispatchBatch();
+        if (n === 0 && this.running) await this.idle(this.opts.pollMs);
+      } catch (err) {
+        this.log.error({ err }, 'dispatcher round failed; retrying');
+        await this.idle(Math.max(this.opts.pollMs, 1000));
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+
+  private async recoverIfDue(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastRecovery < 10_000) return;
+    this.lastRecovery = now;
+    const r = await recoverStaleClaims(this.prisma, this.opts.claimTimeoutSeconds);
+    if (r.resent || r.unknown) this.log.warn(r, 'recovered rows left sending by a stopped process');
+  }
+
+  private batchSize(): number {
+    const rate = this.opts.smsRatePerSecond;
+    // About half a second of sending at the paced rate; unpaced, enough to keep every sender slot busy.
+    return rate > 0 ? Math.max(1, Math.min(200, Math.ceil(rate / 2))) : Math.max(50, this.opts.concurrency * 4);
+  }
+
+  private async dispatchBatch(): Promise<number> {
+    const calls = await claimCalls(this.prisma, this.opts.instanceId, this.opts.callsConcurrent);
+    for (const row of calls) await this.startSend(row);
+    const rows = await claimMessages(this.prisma, this.opts.instanceId, this.batchSize());
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (!this.running && this.loop) {
+        const rest = rows.slice(i).map((r) => r.id);
+        await releaseClaims(this.prisma, this.opts.instanceId, rest);
+        this.log.info({ released: rest.length }, 'released claimed rows on shutdown');
+        break;
+      }
+      if (row.channel === 'sms') {
+        const wait = await reserveSlot(this.prisma, row.sender ?? this.opts.defaultSender, row.segments, this.opts.smsRatePerSecond);
+        if (wait > 0) await sleep(wait);
+      }
+      await this.startSend(row);
+    }
+    return calls.length + rows.length;
+  }
+
+  private async startSend(row: ClaimedRow): Promise<void> {
+    while (this.inflight.size >= this.opts.concurrency) await Promise.race(this.inflight);
+    const p = this.send(row).finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  private async send(row: ClaimedRow): Promise<void> {
+    const statusCallback = `${this.opts.publicBaseUrl}/webhooks/twilio/status?o=${row.id}`;
+    let result: SendResult;
+    try {
+      result =
+        row.channel === 'voice'
+          ? await this.transport.placeCall({ to: row.recipient, from: row.sender ?? undefined, twiml: row.body, statusCallback })
+          : await this.transport.sendSms({ to: row.recipient, from: row.sender ?? undefined, body: row.body, statusCallback });
+    } catch (err) {
+      // A transport must return errors, not throw; if one throws anyway, treat it as retryable.
+      result = { ok: false, error: { kind: 'transient', code: null, message: (err as Error).message ?? String(err) } };
+    }
+    try {
+      await recordSendResult(this.prisma, row, result, this.opts, this.clock.now());
+    } catch (err) {
+      // The row stays `sending`; crash recovery will settle it. Log loudly: this should not happen.
+      this.log.error({ err, outboxId: row.id }, 'could not record a send result');
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,23 @@
+// Per-sender pacing shared by every instance: a token bucket without burst (GCRA) kept in one row per sender.
+// Reserving a slot pushes `next_free_at` forward by cost/rate atomically; the row lock orders instances, and
+// the wait is computed from the database's clock alone, so instance clocks need not agree.
+import type { Db } from '../lib/db.js';
+
+/**
+ * Headroom under the configured rate. Sends leave the process a little late or early (event loop, network),
+ * and a slightly narrower spacing keeps every 1 s window at or under the rate despite that jitter.
+ */
+export const PACING_HEADROOM = 0.01;
+
+/** Reserves the next slot for `cost` segments at `ratePerSecond`; returns how many ms to wait before sending. */
+export async function reserveSlot(prisma: Db, sender: string, cost: number, ratePerSecond: number): Promise<number> {
+  if (ratePerSecond <= 0) return 0;
+  const seconds = cost / (ratePerSecond * (1 - PACING_HEADROOM));
+  const [row] = await prisma.$queryRaw<{ wait_ms: number }[]>`
+    INSERT INTO sender_pacing AS p (sender, next_free_at)
+    VALUES (${sender}, clock_timestamp() + make_interval(secs => ${seconds}::float8))
+    ON CONFLICT (sender) DO UPDATE
+      SET next_free_at = GREATEST(p.next_free_at, clock_timestamp()) + make_interval(secs => ${seconds}::float8)
+    RETURNING GREATEST(0, EXTRACT(EPOCH FROM (p.next_free_at - clock_timestamp())) * 1000 - ${seconds * 1000}::float8)::float8 AS wait_ms`;
+  return Math.max(0, Number(row?.wait_ms ?? 0));
+}

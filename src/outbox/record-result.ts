@@ -1,0 +1,115 @@
+// Recording what happened to a send: the provider's answer to our request, and later its status callbacks.
+// Statuses only move forward (pending → sending → sent → delivered | undelivered | failed): a late or
+// out-of-order callback, or our own slower write racing a fast callback, never moves a row backwards.
+import type { Db } from '../lib/db.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { SendResult, SendErrorKind } from '../messaging/transport.js';
+import type { ClaimedRow } from './claim.js';
+
+type Tx = Db | Prisma.TransactionClient;
+export type OutboxStatusName = 'pending' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'cancelled' | 'unknown';
+
+// SQL expression ranking a status column, matching RANK below.
+const RANK_SQL = (col: string) =>
+  `(CASE ${col} WHEN 'pending' THEN 0 WHEN 'sending' THEN 1 WHEN 'unknown' THEN 1 WHEN 'sent' THEN 2 ELSE 3 END)`;
+export const RANK: Record<OutboxStatusName, number> = {
+  pending: 0, sending: 1, unknown: 1, sent: 2, delivered: 3, undelivered: 3, failed: 3, cancelled: 3,
+};
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+/** Exponential backoff with full jitter: spreads retries of a burst of failures instead of re-synchronising them. */
+export function backoffMs(attempt: number, policy: RetryPolicy, random = Math.random): number {
+  const ceiling = Math.min(policy.retryMaxMs, policy.retryBaseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(policy.retryBaseMs / 2 + random() * (ceiling - policy.retryBaseMs / 2));
+}
+
+export async function recordSendResult(prisma: Db, row: ClaimedRow, result: SendResult, policy: RetryPolicy, now: Date) {
+  if (result.ok) {
+    const status: OutboxStatusName = result.status === 'delivered' ? 'delivered' : 'sent';
+    await prisma.$executeRawUnsafe(
+      `UPDATE outbox SET
+         status = CASE WHEN ${RANK_SQL('status')} < $2 THEN $3::"OutboxStatus" ELSE status END,
+         provider_id = COALESCE(provider_id, $4), provider_status = COALESCE(provider_status, $5),
+         sent_at = COALESCE(sent_at, $6), delivered_at = CASE WHEN $3 = 'delivered' THEN COALESCE(delivered_at, $6) ELSE delivered_at END,
+         claimed_at = NULL, claimed_by = NULL, last_error = NULL, last_error_code = NULL, updated_at = $6
+       WHERE id = $1`,
+      row.id, RANK[status], status, result.providerId, result.status, now,
+    );
+    return;
+  }
+  const { kind, code, message, maybeDelivered } = result.error;
+  // A campaign message that may have gone out is not retried: no villager gets the same message twice.
+  const unknown = kind === 'transient' && maybeDelivered === true && row.kind === 'campaign';
+  const retry = kind === 'transient' && !unknown && row.attempts < policy.maxAttempts;
+  await prisma.$transaction(async (tx) => {
+    await tx.outboxMessage.updateMany({
+      where: { id: row.id, status: 'sending' },
+      data: {
+        status: unknown ? 'unknown' : retry ? 'pending' : 'failed',
+        nextAttemptAt: retry ? new Date(now.getTime() + backoffMs(row.attempts, policy)) : undefined,
+        lastErrorCode: code,
+        lastError: message.slice(0, 500),
+        claimedAt: null,
+        claimedBy: null,
+        updatedAt: now,
+      },
+    });
+    await applyRecipientError(tx, row.recipient, row.subscriberId, kind, now);
+  });
+}
+
+/**
+ * Some errors are about the person, not the message: after 21610 (they sent STOP to the carrier) we must
+ * never text them again, and an invalid number must be skipped by every later campaign.
+ */
+export async function applyRecipientError(tx: Tx, recipient: string, subscriberId: number | null, kind: SendErrorKind, now: Date) {
+  if (kind !== 'opted_out' && kind !== 'invalid_number') return;
+  const where = subscriberId ? { id: subscriberId } : { phone: recipient };
+  if (kind === 'opted_out') {
+    await tx.subscriber.updateMany({ where: { ...where, NOT: { status: 'opted_out' } }, data: { status: 'opted_out', optedOutAt: now } });
+  } else {
+    await tx.subscriber.updateMany({ where: { ...where, numberInvalidAt: null }, data: { numberInvalidAt: now } });
+  }
+  await tx.outboxMessage.updateMany({
+    where: { recipient, status: 'pending', kind: 'campaign' },
+    data: { status: 'cancelled', lastError: kind === 'opted_out' ? 'recipient opted out' : 'invalid number' },
+  });
+}
+
+/**
+ * Applies a provider status callback. Matches by our outbox id (carried in the callback URL, so even a row
+ * whose send was interrupted before we stored the provider id is found) or by the provider id.
+ */
+export async function applyStatusCallback(
+  prisma: Db,
+  cb: { outboxId: number | null; providerId: string; status: OutboxStatusName; providerStatus: string; errorCode: string | null },
+  now: Date,
+): Promise<{ matched: boolean; changed: boolean }> {
+  const rows = await prisma.$queryRawUnsafe<{ id: number; rank: number; recipient: string; subscriber_id: number | null }[]>(
+    `SELECT id, ${RANK_SQL('status')} AS rank, recipient, subscriber_id FROM outbox
+     WHERE (id = $1 AND (provider_id IS NULL OR provider_id = $2)) OR provider_id = $2
+     LIMIT 1`,
+    cb.outboxId ?? -1, cb.providerId,
+  );
+  const row = rows[0];
+  if (!row) return { matched: false, changed: false };
+  const changed = await prisma.$executeRawUnsafe(
+    `UPDATE outbox SET status = $2::"OutboxStatus", provider_id = COALESCE(provider_id, $3), provider_status = $4,
+       last_error_code = COALESCE($5, last_error_code),
+       sent_at = COALESCE(sent_at, $6), delivered_at = CASE WHEN $2 = 'delivered' THEN $6 ELSE delivered_at END,
+       claimed_at = NULL, claimed_by = NULL, updated_at = $6
+     WHERE id = $1 AND ${RANK_SQL('status')} < $7`,
+    row.id, cb.status, cb.providerId, cb.providerStatus, cb.errorCode, now, RANK[cb.status],
+  );
+  if (cb.errorCode === '21610') await applyRecipientError(prisma, row.recipient, row.subscriber_id, 'opted_out', now);
+  // 30005 unknown handset, 30006 landline or unreachable carrier: the number itself cannot take SMS.
+  if (cb.errorCode === '30005' || cb.errorCode === '30006') {
+    await applyRecipientError(prisma, row.recipient, row.subscriber_id, 'invalid_number', now);
+  }
+  return { matched: true, changed: changed > 0 };
+}
