@@ -39,20 +39,22 @@ async function main() {
 
   const ctx = buildContext(config, database, { log, defaultMetrics: true });
   if (config.demoData) await seedDemo(database.prisma, log);
-  log.info({ transport: ctx.transport.name }, ctx.transport.name === 'dev'
-    ? 'no Twilio credentials: using the dev transport (nothing leaves this machine)'
-    : 'sending through Twilio');
   const dispatcher = createDispatcher(ctx);
-  if (config.outbox.enabled) dispatcher.start();
 
   const app = createApp(ctx);
-  const server: Server = app.listen(config.port, config.host, () => {
-    log.info({ port: config.port, publicBaseUrl: config.publicBaseUrl }, 'Hazardline is listening');
+  const server: Server = await new Promise((resolve) => {
+    // Express 5 hands a listen error (port taken) to this callback instead of throwing.
+    const s = app.listen(config.port, config.host, (err?: Error) => {
+      if (err) {
+        log.fatal({ err }, `could not listen on ${config.host}:${config.port}`);
+        void database.close().finally(() => process.exit(1));
+        return;
+      }
+      log.info({ port: config.port, publicBaseUrl: config.publicBaseUrl, transport: ctx.transport.name }, 'Hazardline is listening');
+      resolve(s);
+    });
   });
-  server.on('error', (err) => {
-    log.fatal({ err }, 'could not listen');
-    void database.close().finally(() => process.exit(1));
-  });
+  if (config.outbox.enabled) dispatcher.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,7 +1,7 @@
 // The one Prisma client. Embedded PGlite (a real Postgres in-process, data on disk) by default; a PostgreSQL
 // server through @prisma/adapter-pg when DATABASE_URL is set, so several instances can share it.
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -42,7 +42,14 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
 async function openPglite(dataDir: string): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
-  const client = await PGlite.create(inMemory ? dataDir : resolve(dataDir, 'pglite'));
+  const unlock = inMemory ? () => {} : lockDataDir(resolve(dataDir));
+  let client: PGlite;
+  try {
+    client = await PGlite.create(inMemory ? dataDir : resolve(dataDir, 'pglite'));
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
   // PGlite serialises everything on its one connection; a session is simply the client itself.
   const session: SqlSession = {
@@ -58,6 +65,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     async close() {
       await prisma.$disconnect();
       if (!client.closed) await client.close();
+      unlock();
     },
   };
 }
@@ -95,4 +103,41 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
       await pool.end();
     },
   };
+}
+
+/**
+ * PGlite is a database inside this process: a second process opening the same files would corrupt them.
+ * A lock file with our pid refuses that, and is taken over when the process that wrote it is gone.
+ */
+function lockDataDir(dir: string): () => void {
+  const file = join(dir, 'hazardline.lock');
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new Error(
+        `DATA_DIR ${dir} is in use by process ${pid}. The embedded database serves one process; ` +
+          'stop the other one, or use a PostgreSQL server (DATABASE_URL) to run several instances.',
+      );
+    }
+    writeFileSync(file, String(process.pid));
+  }
+  return () => {
+    try {
+      if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file);
+    } catch {
+      // already gone
+    }
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,5 +47,24 @@ describe.skipIf(onPostgres)('PGlite on disk', () => {
     expect(again.pending).toEqual([]);
     expect(unit).toMatchObject({ level: 'province', nameEn: 'Test Province', nameLocal: 'ខេត្តសាកល្បង' });
     expect(subscriber).toMatchObject({ districtPcode: '99', status: 'active', language: 'km' });
+  });
+
+  it('when another live process holds the data directory, then opening it is refused with a clear reason', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'hazardline-pglite-'));
+    // The parent process (the test runner) is certainly alive and is not us.
+    writeFileSync(join(dataDir, 'hazardline.lock'), String(process.ppid));
+
+    await expect(openDatabase({ dataDir })).rejects.toThrow(/in use by process .*DATABASE_URL/);
+  });
+
+  it('when the lock was left by a process that is gone, then it is taken over and released on close', { timeout: 90_000 }, async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'hazardline-pglite-'));
+    const lock = join(dataDir, 'hazardline.lock');
+    writeFileSync(lock, '4194000');
+
+    const db = await openDatabase({ dataDir });
+    expect(readFileSync(lock, 'utf8')).toBe(String(process.pid));
+    await db.close();
+    expect(existsSync(lock)).toBe(false);
   });
 });
