@@ -114,7 +114,8 @@ type Coord = { value: number | null } | { error: string };
 function readCoord(raw: string | undefined, limit: number): Coord {
   const text = (raw ?? '').trim();
   if (text === '') return { value: null };
-  const value = Number(text);
+  // Plain decimals only: Number() would also take "0x1F" or "1e400".
+  const value = /^[-+]?(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(value)) return { error: `not a number: ${text.slice(0, 40)}` };
   if (Math.abs(value) > limit) return { error: `out of range [-${limit}, ${limit}]: ${value}` };
   return { value };

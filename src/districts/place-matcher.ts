@@ -32,7 +32,9 @@ export interface PlaceMatcher {
 }
 
 const RANK: Record<Level, number> = { province: 0, district: 1, commune: 2, village: 3 };
-const MAX_NGRAM = 4;
+// Fuzzy matching looks at up to 4 words; exact lookups go as far as the longest names ("Boeng Keng Kang Ti Pir").
+const MAX_FUZZY_NGRAM = 4;
+const MAX_NGRAM = 6;
 const MIN_NAME_LENGTH = 3;
 const MIN_FUZZY_LENGTH = 4;
 const MIN_LOCAL_LENGTH = 3;
@@ -61,11 +63,12 @@ const LEVEL_WORDS = new Map<string, Level>([
   ['krong', 'district'], ['khet', 'province'], ['village', 'village'], ['commune', 'commune'],
   ['district', 'district'], ['municipality', 'district'], ['province', 'province'],
   ['ភូមិ', 'village'], ['ឃុំ', 'commune'], ['សង្កាត់', 'commune'], ['ស្រុក', 'district'], ['ខណ្ឌ', 'district'],
-  ['ក្រុង', 'district'], ['ខេត្ត', 'province'],
+  ['ក្រុង', 'district'], ['ខេត្ត', 'province'], ['ບ້ານ', 'village'], ['ເມືອງ', 'district'], ['ແຂວງ', 'province'],
 ]);
 const ADMIN_WORDS = new Set(LEVEL_WORDS.keys());
 const PREFIX_WORDS = words('srok khan krong khet khum sangkat phum');
 const LOCAL_LEVEL_WORDS = [...LEVEL_WORDS.keys()].filter((w) => NON_LATIN_LETTER_RE.test(w));
+const LOCAL_LEVEL_RE = new RegExp(LOCAL_LEVEL_WORDS.join('|'), 'g');
 const CUE_WORDS = words('in at near from around en cerca desde');
 // Khmer words that are also village names and turn up in any report ("school", "road", "new", "middle"…).
 const LOCAL_STOPWORDS = new Set(
@@ -102,24 +105,31 @@ const popcount = (x: number): number => {
   return n;
 };
 
-/** Optimal-string-alignment distance; gives up with limit + 1 as soon as a whole row exceeds limit. */
+let rows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)]; // reused: this runs ~1,000 times per SMS
+/** Optimal-string-alignment distance within a band of ±limit; gives up with limit + 1 once a row exceeds limit. */
 export function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let [prev2, prev, cur] = [new Int32Array(b.length + 1), Int32Array.from({ length: b.length + 1 }, (_, j) => j),
-    new Int32Array(b.length + 1)];
+  const far = limit + 1;
+  if (rows[0]!.length <= b.length) rows = rows.map(() => new Int32Array(2 * b.length + 2));
+  let [prev2, prev, cur] = rows as [Int32Array, Int32Array, Int32Array];
+  prev2.fill(far, 0, b.length + 1);
+  prev.fill(far, 0, b.length + 1);
+  for (let j = 0; j <= Math.min(b.length, limit); j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
+    const [from, to] = [Math.max(1, i - limit), Math.min(b.length, i + limit)];
+    cur.fill(far, 0, b.length + 1);
+    cur[0] = Math.min(i, far);
+    let rowMin = cur[0];
+    for (let j = from; j <= to; j++) {
       let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
       cur[j] = d;
       rowMin = Math.min(rowMin, d);
     }
-    if (rowMin > limit) return limit + 1;
+    if (rowMin > limit) return far;
     [prev2, prev, cur] = [prev, cur, prev2];
   }
-  return prev[b.length]!;
+  return Math.min(prev[b.length]!, far);
 }
 
 interface NameEntry { units: MatchableUnit[] }
@@ -161,6 +171,13 @@ export function createPlaceMatcher(units: MatchableUnit[]): PlaceMatcher {
   const fuzzyBuckets = new Map<string, FuzzyKey[]>(); // by kind + first letter + key length
   const local = new Map<string, { name: string; units: MatchableUnit[] }[]>(); // by first two code units
 
+  // Bucketed by kind, first letter and length, and again with the word count for multi-word n-grams.
+  const fuzzyBucket = (kind: string, key: string, len: number, words?: number): string =>
+    `${kind}${key.charAt(0)}${len}${words ? `w${words}` : ''}`;
+  const addFuzzy = (kind: 'p' | 'f', fk: FuzzyKey): void => {
+    push(fuzzyBuckets, fuzzyBucket(kind, fk.key, fk.key.length), fk);
+    push(fuzzyBuckets, fuzzyBucket(kind, fk.key, fk.key.length, fk.words), fk);
+  };
   const addLatin = (unit: MatchableUnit, name: string): void => {
     const folded = foldLatin(name);
     if (folded.length < MIN_NAME_LENGTH) return;
@@ -168,12 +185,12 @@ export function createPlaceMatcher(units: MatchableUnit[]): PlaceMatcher {
     push(exact, name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim(), unit);
     const key = phoneticKey(folded);
     const entry = phonetic.get(key) ?? { units: [] };
-    const words = name.trim().split(/[\s-]+/).length;
+    const wordCount = name.trim().split(/[\s-]+/).length;
     if (!entry.units.length) {
       phonetic.set(key, entry);
-      push(fuzzyBuckets, `p${key.charAt(0)}${key.length}`, { key, mask: letterMask(key), words, entry });
+      addFuzzy('p', { key, mask: letterMask(key), words: wordCount, entry });
     }
-    if (compact.get(folded)?.length === 1) push(fuzzyBuckets, `f${folded.charAt(0)}${folded.length}`, { key: folded, mask: letterMask(folded), words, entry });
+    if (compact.get(folded)?.length === 1) addFuzzy('f', { key: folded, mask: letterMask(folded), words: wordCount, entry });
     entry.units.push(unit);
   };
   for (const unit of units) {
@@ -228,10 +245,15 @@ export function createPlaceMatcher(units: MatchableUnit[]): PlaceMatcher {
           // Folding makes names of short words ("can" → Chan): under 4 letters, only the very spelling counts.
           const sameSpelling = compact.get(folded) ?? [];
           const pool = folded.length < MIN_FUZZY_LENGTH ? entry.units.filter((u) => sameSpelling.includes(u)) : entry.units;
+          // "…khum kampong pou srok krakor": a name ending in "srok" before another name (Pou Srok) is less likely
+          // than the "srok" introducing that name.
+          const next = tokens[i + n];
+          const doubt = n > 1 && PREFIX_WORDS.has(last.folded) && next && !next.stop &&
+            !/[.,;:!?]/.test(text.slice(last.end, next.start)) ? 0.7 : 1;
+          const framed = PREFIX_WORDS.has(first.folded) || (ADMIN_WORDS.has(last.folded) && !PREFIX_WORDS.has(last.folded));
           // A spelling variant (Borei/Borey) tells as much as case and spacing do: both are "normalized".
-          for (const [base, method, same] of [[1, 'exact', true], [0.9, 'normalized', false]] as const) {
+          for (const [base, method, same] of [[doubt, 'exact', true], [0.9 * doubt, 'normalized', false]] as const) {
             const matched = pool.filter((u) => exactSet.has(u) === same);
-            const framed = PREFIX_WORDS.has(first.folded) || (ADMIN_WORDS.has(last.folded) && !PREFIX_WORDS.has(last.folded));
             if (matched.length) hits.push({ units: matched, rivals: pool, method, base, ...span, framed, hint: hintAt(i, n) });
           }
           continue;
@@ -239,12 +261,12 @@ export function createPlaceMatcher(units: MatchableUnit[]): PlaceMatcher {
         // Fuzzy matching an n-gram that holds "near", "the", "srok"… is how false alarms are born.
         const near = new Map<NameEntry, { d: number; ratio: number }>();
         for (const [kind, q] of [['p', key], ['f', folded]] as const) {
-          const limit = plain ? maxEdits(q.length) : 0;
+          const limit = plain && n <= MAX_FUZZY_NGRAM ? maxEdits(q.length) : 0;
           const mask = letterMask(q);
           for (let len = q.length - limit; limit > 0 && len <= q.length + limit; len++) {
-            for (const c of fuzzyBuckets.get(`${kind}${q.charAt(0)}${len}`) ?? []) {
+            for (const c of fuzzyBuckets.get(fuzzyBucket(kind, q, len, n > 1 ? n : undefined)) ?? []) {
               const allowed = Math.min(limit, maxEdits(c.key.length));
-              if ((n > 1 && c.words !== n) || popcount(c.mask ^ mask) > 2 * allowed) continue;
+              if (popcount(c.mask ^ mask) > 2 * allowed) continue;
               const d = allowed > 0 ? editDistance(q, c.key, allowed) : Infinity;
               const ratio = d / Math.max(q.length, c.key.length);
               if (d <= allowed && ratio < (near.get(c.entry)?.ratio ?? 1)) near.set(c.entry, { d, ratio });
@@ -273,8 +295,7 @@ export function createPlaceMatcher(units: MatchableUnit[]): PlaceMatcher {
       origin.push(i);
     }
     // Where "ស្រុក", "ភូមិ"… stand in the text: a name does not run into or out of one ("ស្រុក|ស្វាយ" is not កស្វាយ).
-    const levelWords = LOCAL_LEVEL_WORDS.flatMap((w) => [...squeezed.matchAll(new RegExp(w, 'g'))]
-      .map((m) => ({ ws: m.index, we: m.index + w.length })));
+    const levelWords = [...squeezed.matchAll(LOCAL_LEVEL_RE)].map((m) => ({ ws: m.index, we: m.index + m[0].length }));
     for (let pos = 0; pos + 1 < squeezed.length; pos++) {
       for (const entry of local.get(squeezed.slice(pos, pos + 2)) ?? []) {
         const after = pos + entry.name.length;

@@ -94,7 +94,7 @@ describe('parseCodCsv', () => {
     const input = csv(
       '01,Banteay Meanchey,,0102,Mongkol Borey,,District,95.1,102.9',
       '01,Banteay Meanchey,,0103,Phnum Srok,,District,13.7,-181',
-      '02,Battambang,,0201,Banan,,District,north,103',
+      '02,Battambang,,0201,Banan,,District,0x0D,103',
       '02,Battambang,,0202,Thma Koul,,District,-13.2,-103.07',
     );
 

@@ -57,6 +57,11 @@ describe('place matcher on the demo gazetteer', () => {
     expect(places.match('Pailin')).toMatchObject({ pcode: '24', level: 'province', confidence: 1 });
   });
 
+  it('when "krong" or "district" announces the level, then the unit at that level wins over its namesake', () => {
+    expect(places.match('Krong Pailin')).toMatchObject({ pcode: '2401', level: 'district', confidence: 1 });
+    expect(places.match('Battambang district')).toMatchObject({ pcode: '0203' });
+  });
+
   it('when levels or a P-code prefix restrict the search, then only matching units are returned', () => {
     expect(places.match('Battambang', { levels: ['district'] })).toMatchObject({ pcode: '0203' });
     expect(places.match('Pailin', { within: '2401' })).toMatchObject({ pcode: '2401' });
@@ -106,6 +111,10 @@ describe('place matcher rules', () => {
     unit('02010102', 'village', '020101', 'Thmei'),
     unit('02010103', 'village', '020101', 'Roda'),
     unit('02010104', 'village', '020101', 'Ou'),
+    unit('0108', 'district', '01', 'Svay Chek', 'ស្វាយចេក'),
+    unit('010801', 'commune', '0108', 'Serei Saophoan'),
+    unit('01080101', 'village', '010801', 'Ka Svay', 'កស្វាយ'),
+    unit('01080102', 'village', '010801', 'Serei'),
   ];
   const places = createPlaceMatcher(units);
 
@@ -138,6 +147,21 @@ describe('place matcher rules', () => {
   it('when an ordinary word is one edit from a village name, then it is not fuzzy-matched', () => {
     expect(places.match('there is a mine near the road')).toBeNull();
     expect(places.match('Rodas')).toMatchObject({ pcode: '02010103', method: 'fuzzy' });
+  });
+
+  it('when "phum" or "khum" comes before a name, then the village or the commune of that name is preferred', () => {
+    expect(places.match('phum prasat')).toMatchObject({ pcode: '02010101', level: 'village' });
+    expect(places.match('khum prasat')).toMatchObject({ pcode: '010101', level: 'commune' });
+  });
+
+  it('when a Khmer name would start inside "ស្រុក", then it is not matched there', () => {
+    const found = places.candidates('ស្រុកស្វាយចេក').map((c) => c.pcode);
+
+    expect(found).toEqual(['0108']);
+  });
+
+  it('when several words are a close misspelling of a longer name, then they beat an exact match of one word', () => {
+    expect(places.match('a mine in Serei Saophon')).toMatchObject({ pcode: '010801', method: 'fuzzy' });
   });
 
   it('when a name is shorter than three letters, then it is never matched', () => {
