@@ -85,11 +85,12 @@ function foldLatin(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-// One key for the usual romanisations of one Khmer sound (Borey/Borei, Samlout/Samlut, Chhaeb/Chaeb, Kh/K).
-const VARIANT_RE = /oeu|ey|ei|ay|ai|oy|oi|ou|ue|eu|oe|ae|ao|j|w/g;
+// One key for the usual romanisations of one Khmer sound (Borey/Borei, Samlout/Samlut, Chhaeb/Chaeb, Kh/K,
+// Phnom/Phnum).
+const VARIANT_RE = /oeu|ey|ei|ay|ai|oy|oi|ou|ue|eu|oe|ae|ao|om|j|w/g;
 const VARIANTS: Record<string, string> = {
   oeu: 'u', ey: 'i', ei: 'i', ay: 'i', ai: 'i', oy: 'oi', oi: 'oi', ou: 'u', ue: 'u', eu: 'u', oe: 'u', ae: 'e',
-  ao: 'o', j: 'c', w: 'v',
+  ao: 'o', om: 'um', j: 'c', w: 'v',
 };
 export function phoneticKey(folded: string): string {
   return folded.replace(/([bcdgjkpst])h+/g, '$1').replace(VARIANT_RE, (m) => VARIANTS[m] ?? m).replace(/(.)\1+/g, '$1');

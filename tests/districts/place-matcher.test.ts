@@ -28,6 +28,7 @@ describe('place matcher on the demo gazetteer', () => {
     ['JOIN mongkolborey', '0102', 'mongkolborey'],
     ['mongkol-borey', '0102', 'mongkol-borey'],
     ['MONGKOL BOREY', '0102', 'MONGKOL BOREY'],
+    ['JOIN Phnom Srok', '0103', 'Phnom Srok'],
     ['Phnum Srok', '0103', 'Phnum Srok'],
     ['srok Phnum Srok', '0103', 'Phnum Srok'],
     ['Sala Krau district', '2402', 'Sala Krau'],
