@@ -9,6 +9,8 @@ import { createTwilioWebhookRouter } from './webhooks/twilio.routes.js';
 import { createSubscribersRouter } from './subscribers/subscribers.routes.js';
 import { createDistrictsRouter } from './districts/districts.routes.js';
 import { createOutboxRouter } from './outbox/outbox.routes.js';
+import { createReportsRouter } from './reports/reports.routes.js';
+import { createTeamsRouter } from './alerts/teams.routes.js';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -49,6 +51,8 @@ export function createApp(ctx: AppContext): Express {
   api.use('/subscribers', createSubscribersRouter(ctx));
   api.use('/districts', createDistrictsRouter(ctx));
   api.use('/outbox', createOutboxRouter(ctx));
+  api.use('/reports', createReportsRouter(ctx));
+  api.use('/teams', createTeamsRouter(ctx));
   app.use('/api', requireContentType('application/json', 'text/csv', 'text/plain', 'application/csv'), api);
 
   app.use(notFound());

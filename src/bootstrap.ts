@@ -11,6 +11,8 @@ import { createKeywordTable } from './subscribers/keywords.js';
 import { createTransport } from './messaging/index.js';
 import type { Transport } from './messaging/transport.js';
 import { Dispatcher } from './outbox/dispatcher.js';
+import { buildVocabulary, type ReportVocabulary } from './reports/parse/vocabulary.js';
+import { SUPPORTED_LOCALES } from './config.js';
 
 export function buildContext(
   config: Config,
@@ -30,6 +32,11 @@ export function buildContext(
     places: createPlaceIndex(database.prisma),
     keywords: createKeywordTable(i18n.resources),
     transport: opts.transport ?? createTransport(config, log),
+    vocabulary: buildVocabulary(
+      Object.fromEntries(
+        SUPPORTED_LOCALES.map((l) => [l, ((i18n.resources[l]?.reports as { words?: Partial<ReportVocabulary> } | undefined)?.words ?? {})]),
+      ),
+    ),
     outbox: { notify() {} },
   };
 }

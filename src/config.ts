@@ -14,6 +14,19 @@ const optionalString = z
 
 const optionalUrl = optionalString.pipe(z.url({ protocol: /^https?$/ }).optional());
 
+// A JSON object of strings in one variable, e.g. VICTIM_ASSISTANCE_CONTACTS={"01":"+85512345678"}.
+const jsonRecord = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object, e.g. {"01":"+85512345678"}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), z.string().min(1)));
+
 export const SUPPORTED_LOCALES = ['en', 'km', 'lo', 'es'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 
@@ -58,6 +71,21 @@ const ConfigSchema = z
     DEFAULT_COUNTRY: z.string().length(2).toUpperCase().default('KH'),
     DEFAULT_LOCALE: z.enum(SUPPORTED_LOCALES).default('en'),
     EMERGENCY_NUMBER: z.string().trim().min(1).default('119'),
+
+    REPORT_DIALOGUE_HOURS: z.coerce.number().min(0.1).max(24 * 14).default(24),
+    REPORT_DIALOGUE_WAIT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    REPORT_FOLLOWUP_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(30),
+    DEDUPE_METERS: z.coerce.number().min(0).max(100_000).default(200),
+    DEDUPE_DAYS: z.coerce.number().min(0).max(365).default(7),
+    ALERT_ACK_MINUTES: z.coerce.number().min(0.1).max(24 * 60).default(15),
+    ALERT_ACK_MINUTES_CRITICAL: z.coerce.number().min(0.1).max(24 * 60).default(5),
+    ESCALATION_CRON: z.string().default('* * * * *'),
+    FALLBACK_COORDINATOR_PHONE: optionalString,
+    VICTIM_ASSISTANCE_PHONE: optionalString,
+    VICTIM_ASSISTANCE_CONTACTS: optionalString.pipe(jsonRecord.optional()),
+    REHAB_SERVICE: optionalString,
+    REHAB_SERVICES: optionalString.pipe(jsonRecord.optional()),
+    MAP_LINK_TEMPLATE: z.string().default('https://maps.google.com/?q={lat},{lon}'),
 
     JSON_BODY_LIMIT: z.string().default('100kb'),
     IMPORT_BODY_LIMIT: z.string().default('20mb'),
@@ -118,6 +146,22 @@ function toConfig(env: z.output<typeof ConfigSchema>) {
     defaultCountry: env.DEFAULT_COUNTRY,
     defaultLocale: env.DEFAULT_LOCALE,
     emergencyNumber: env.EMERGENCY_NUMBER,
+    reports: {
+      dialogueHours: env.REPORT_DIALOGUE_HOURS,
+      dialogueWaitMinutes: env.REPORT_DIALOGUE_WAIT_MINUTES,
+      followUpMinutes: env.REPORT_FOLLOWUP_MINUTES,
+      dedupeMeters: env.DEDUPE_METERS,
+      dedupeDays: env.DEDUPE_DAYS,
+      ackMinutes: env.ALERT_ACK_MINUTES,
+      ackMinutesCritical: env.ALERT_ACK_MINUTES_CRITICAL,
+      escalationCron: env.ESCALATION_CRON,
+      fallbackCoordinatorPhone: env.FALLBACK_COORDINATOR_PHONE,
+      victimAssistancePhone: env.VICTIM_ASSISTANCE_PHONE,
+      victimAssistanceContacts: env.VICTIM_ASSISTANCE_CONTACTS ?? {},
+      rehabService: env.REHAB_SERVICE,
+      rehabServices: env.REHAB_SERVICES ?? {},
+      mapLinkTemplate: env.MAP_LINK_TEMPLATE,
+    },
     jsonBodyLimit: env.JSON_BODY_LIMIT,
     importBodyLimit: env.IMPORT_BODY_LIMIT,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

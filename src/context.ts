@@ -9,6 +9,7 @@ import type { Metrics } from './lib/metrics.js';
 import type { PlaceIndex } from './districts/place-index.js';
 import type { KeywordTable } from './subscribers/keywords.js';
 import type { Transport } from './messaging/transport.js';
+import type { CompiledVocabulary } from './reports/parse/vocabulary.js';
 
 export interface AppContext {
   config: Config;
@@ -21,6 +22,8 @@ export interface AppContext {
   places: PlaceIndex;
   keywords: KeywordTable;
   transport: Transport;
+  /** Words the report parser looks for, from every locale's reports.json. */
+  vocabulary: CompiledVocabulary;
   /** Wakes the dispatcher after queueing something urgent (a no-op where none runs, e.g. in most tests). */
   outbox: { notify(): void };
 }

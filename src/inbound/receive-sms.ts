@@ -1,15 +1,11 @@
 // Every inbound SMS: persist first (a villager's message is never lost), then handle it once. Twilio retries
 // webhooks, so the MessageSid is the idempotency key: a retry gets the stored reply and changes nothing.
-import type { Prisma, Subscriber } from '../generated/prisma/client.js';
 import type { AppContext } from '../context.js';
 import { isUniqueViolation } from '../lib/errors.js';
 import { cleanText } from '../lib/text.js';
 import { normalizePhone } from '../subscribers/phone.js';
-import { guessLocale, detectScript } from '../subscribers/language.js';
-import { handleKeyword, join } from '../subscribers/handle-keyword.js';
-import type { Locale } from '../config.js';
-
-type Tx = Prisma.TransactionClient;
+import { guessLocale } from '../subscribers/language.js';
+import { routeInbound } from './route-inbound.js';
 
 export interface InboundSms {
   messageSid: string;
@@ -26,9 +22,6 @@ export interface InboundResult {
   inboundId: number;
 }
 
-/** A pending JOIN is answered by a bare place name within this window. */
-const PENDING_JOIN_MS = 24 * 3600_000;
-const PENDING_JOIN_MAX_CHARS = 60;
 
 export async function receiveSms(ctx: AppContext, msg: InboundSms): Promise<InboundResult> {
   const body = cleanText(msg.body);
@@ -45,10 +38,10 @@ export async function receiveSms(ctx: AppContext, msg: InboundSms): Promise<Inbo
       const [locked] = await tx.$queryRaw<{ handled_as: string | null; reply_text: string | null }[]>`
         SELECT handled_as, reply_text FROM inbound_messages WHERE id = ${row.id} FOR UPDATE`;
       if (locked?.handled_as) return { reply: locked.reply_text, handledAs: locked.handled_as, duplicate: true };
-      const outcome = await dispatch(ctx, tx, body, row.fromPhone);
+      const outcome = await routeInbound(ctx, tx, { body, fromPhone: row.fromPhone, mediaUrls: msg.mediaUrls });
       await tx.inboundMessage.update({
         where: { id: row.id },
-        data: { handledAs: outcome.handledAs, replyText: outcome.reply, subscriberId: outcome.subscriberId },
+        data: { handledAs: outcome.handledAs, replyText: outcome.reply, subscriberId: outcome.subscriberId, reportId: outcome.reportId },
       });
       return { reply: outcome.reply, handledAs: outcome.handledAs, duplicate: false };
     }));
@@ -93,55 +86,4 @@ async function persist(ctx: AppContext, msg: InboundSms, body: string) {
     if (!existing) throw err;
     return existing;
   }
-}
-
-interface Outcome {
-  reply: string | null;
-  handledAs: string;
-  subscriberId: number | null;
-}
-
-async function dispatch(ctx: AppContext, tx: Tx, body: string, fromPhone: string): Promise<Outcome> {
-  const isPhone = fromPhone.startsWith('+');
-  const kw = ctx.keywords.parse(body);
-  const sub = isPhone ? await findOrCreateSubscriber(ctx, tx, fromPhone, body, kw?.locale) : null;
-  if (!sub) {
-    return { reply: ctx.i18n.t(ctx.config.defaultLocale, 'safety.reply'), handledAs: 'text:unknown_sender', subscriberId: null };
-  }
-
-  if (kw) {
-    const handled = await handleKeyword(ctx, tx, sub, kw);
-    if (handled) return { ...handled, subscriberId: sub.id };
-  }
-
-  // The answer to "which district?" is often just the name.
-  const recent = ctx.clock.now().getTime() - sub.updatedAt.getTime() < PENDING_JOIN_MS;
-  if (!kw && sub.status === 'pending' && recent && body.length <= PENDING_JOIN_MAX_CHARS) {
-    const answered = await join(ctx, tx, sub, body, 'keyword:join:answer');
-    if (answered.handledAs === 'keyword:join:answer') return { ...answered, subscriberId: sub.id };
-  }
-
-  // Anything else may be a hazard report: it is stored (above) and always gets the safety advice, even from a
-  // number that sent STOP, because it is the person's own new request and the advice can save a life.
-  return { reply: ctx.i18n.t(sub.language, 'safety.reply'), handledAs: 'text', subscriberId: sub.id };
-}
-
-async function findOrCreateSubscriber(
-  ctx: AppContext,
-  tx: Tx,
-  phone: string,
-  body: string,
-  keywordLocale: Locale | undefined,
-): Promise<Subscriber> {
-  const existing = await tx.subscriber.findUnique({ where: { phone } });
-  const guessed = guessLocale({ text: body, phone, keywordLocale, defaultLocale: ctx.config.defaultLocale });
-  if (!existing) {
-    return tx.subscriber.create({ data: { phone, language: guessed, languageSource: 'guessed', source: 'sms' } });
-  }
-  // A guess is revised when the person writes in Khmer or Lao script; a chosen language never is.
-  const script = detectScript(body);
-  if (existing.languageSource === 'guessed' && (script === 'khmer' || script === 'lao') && existing.language !== guessed) {
-    return tx.subscriber.update({ where: { id: existing.id }, data: { language: guessed } });
-  }
-  return existing;
 }

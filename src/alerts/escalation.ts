@@ -1,0 +1,310 @@
+// Escalation: an alert nobody acknowledges within ackMinutes (ALERT_ACK_MINUTES; critical ALERT_ACK_MINUTES_CRITICAL)
+// walks one step per interval: SMS to the team's next contact → a voice call to the first contact → SMS to the
+// fallback coordinator → nothing more (the alert stays open, so a late ACK still counts). An ACK settles the
+// alert (team-commands.ts) and this job then never picks it up again.
+//
+// The same run also routes reports whose reporter never answered "where is it?": an unanswered question must
+// never leave a report without a team.
+import twilio from 'twilio';
+import type { Alert, HazardReport, Prisma, TeamContact } from '../generated/prisma/client.js';
+import type { AppContext } from '../context.js';
+import type { Job } from '../jobs/scheduler.js';
+import { enqueue } from '../outbox/enqueue.js';
+import { isOpen } from '../reports/lifecycle.js';
+import { SYSTEM } from '../reports/actor.js';
+import { formatAlert, timeZoneOf } from './format-alert.js';
+import { ackMinutes, findFallbackTeam, placeName, routeReport } from './route-report.js';
+
+type Tx = Prisma.TransactionClient;
+type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'clock' | 'log'>;
+
+export const ALERT_BATCH = 100;
+export const DIALOGUE_BATCH = 50;
+/** Steps: 0 alert sent → 1 next contact texted → 2 first contact called → 3 fallback texted (last). */
+export const LAST_STEP = 3;
+
+export interface EscalationRunResult {
+  /** Alerts moved on by a step. */
+  escalated: number;
+  /** Alerts of reports closed meanwhile, closed without sending. */
+  closed: number;
+  /** Reports routed because their reporter did not answer the location question in time. */
+  routed: number;
+}
+
+// Twilio <Say> voices exist for English and Spanish, none for Khmer or Lao: those contacts hear English.
+const VOICES = {
+  en: { language: 'en-US', voice: 'Polly.Joanna' },
+  es: { language: 'es-MX', voice: 'Polly.Mia' },
+} as const;
+
+/** The locale a call is read in: the contact's own where Twilio has a voice for it, else English. */
+export function voiceFor(language: string): { locale: keyof typeof VOICES } & (typeof VOICES)[keyof typeof VOICES] {
+  const locale = language in VOICES ? (language as keyof typeof VOICES) : 'en';
+  return { locale, ...VOICES[locale] };
+}
+
+/** TwiML reading the text twice with a pause between: people pick up mid-sentence. */
+export function callTwiml(text: string, language: string): string {
+  const v = voiceFor(language);
+  const response = new twilio.twiml.VoiceResponse();
+  response.say({ language: v.language, voice: v.voice }, text);
+  response.pause({ length: 1 });
+  response.say({ language: v.language, voice: v.voice }, text);
+  return response.toString();
+}
+
+export function createEscalationJob(ctx: Ctx): Job<EscalationRunResult> {
+  return {
+    name: 'escalate-alerts',
+    schedule: ctx.config.reports.escalationCron,
+    async run(now = ctx.clock.now()) {
+      const routed = await routeUnansweredReports(ctx, now);
+      const { escalated, closed } = await escalateDueAlerts(ctx, now);
+      if (escalated + closed + routed > 0) ctx.log.info({ escalated, closed, routed }, 'escalation run');
+      return { escalated, closed, routed };
+    },
+  };
+}
+
+/**
+ * Runs `fn` for each item inside a savepoint: one bad alert or report is rolled back and logged, and the rest
+ * of the batch still goes out. Without this, one failure would hold every later escalation back for good.
+ */
+async function eachIsolated<T>(ctx: Ctx, tx: Tx, items: readonly T[], what: (item: T) => object, fn: (item: T) => Promise<void>) {
+  for (const item of items) {
+    await tx.$executeRawUnsafe('SAVEPOINT escalation_item');
+    try {
+      await fn(item);
+      await tx.$executeRawUnsafe('RELEASE SAVEPOINT escalation_item');
+    } catch (err) {
+      await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT escalation_item');
+      ctx.log.error({ err, ...what(item) }, 'escalation step failed; it is retried on the next run');
+    }
+  }
+}
+
+async function escalateDueAlerts(ctx: Ctx, now: Date): Promise<{ escalated: number; closed: number }> {
+  return ctx.prisma.$transaction(
+    async (tx) => {
+      // SKIP LOCKED: a second instance (or an overlapping run) takes other alerts or none, never the same one;
+      // an alert an ACK is updating right now is skipped and, once acknowledged, is no longer due.
+      const due = await tx.$queryRaw<{ id: number }[]>`
+        SELECT id FROM alerts
+        WHERE state = 'open' AND next_escalation_at <= ${now}
+        ORDER BY next_escalation_at, id
+        LIMIT ${ALERT_BATCH}
+        FOR UPDATE SKIP LOCKED`;
+      if (due.length === 0) return { escalated: 0, closed: 0 };
+      const alerts = await loadAlerts(tx, due.map((d) => d.id));
+      const counts = { escalated: 0, closed: 0, idle: 0 };
+      await eachIsolated(ctx, tx, alerts, (a) => ({ alertId: a.id, reportId: a.reportId }), async (alert) => {
+        counts[await advance(ctx, tx, alert, now)]++;
+      });
+      return { escalated: counts.escalated, closed: counts.closed };
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+type DueAlert = Alert & {
+  report: HazardReport;
+  /** The contact the alert went to (even if deactivated since). */
+  contact: TeamContact | null;
+  /** The team's active contacts in on-call order. */
+  contacts: TeamContact[];
+};
+
+// Flat queries, one after another: nested includes make Prisma issue parallel queries on the transaction's
+// one connection, which pg deprecates.
+async function loadAlerts(tx: Tx, ids: number[]): Promise<DueAlert[]> {
+  const alerts = await tx.alert.findMany({ where: { id: { in: ids } }, orderBy: [{ nextEscalationAt: 'asc' }, { id: 'asc' }] });
+  const reports = await tx.hazardReport.findMany({ where: { id: { in: alerts.map((a) => a.reportId) } } });
+  const teamIds = alerts.flatMap((a) => (a.teamId === null ? [] : [a.teamId]));
+  const contactIds = alerts.flatMap((a) => (a.contactId === null ? [] : [a.contactId]));
+  const contacts = await tx.teamContact.findMany({
+    where: { OR: [{ teamId: { in: teamIds }, active: true }, { id: { in: contactIds } }] },
+    orderBy: [{ position: 'asc' }, { id: 'asc' }],
+  });
+  const reportById = new Map(reports.map((r) => [r.id, r]));
+  return alerts.map((a) => ({
+    ...a,
+    report: reportById.get(a.reportId)!,
+    contact: contacts.find((c) => c.id === a.contactId) ?? null,
+    contacts: contacts.filter((c) => c.teamId === a.teamId && c.active),
+  }));
+}
+
+interface Sent {
+  channel: 'sms' | 'voice';
+  to: Recipient;
+}
+
+interface Recipient {
+  phone: string;
+  locale: string;
+  /** For the history: a contact id or "fallback coordinator", never a phone number. */
+  who: string;
+  contactId: number | null;
+}
+
+async function advance(ctx: Ctx, tx: Tx, alert: DueAlert, now: Date): Promise<'escalated' | 'closed' | 'idle'> {
+  const report = alert.report;
+  if (alert.step >= LAST_STEP) {
+    await tx.alert.update({ where: { id: alert.id }, data: { nextEscalationAt: null } });
+    return 'idle';
+  }
+  if (!isOpen(report) || report.acknowledgedAt) {
+    // Settled without passing through an ACK by SMS (API, another alert): stop quietly.
+    await tx.alert.update({
+      where: { id: alert.id },
+      data: isOpen(report)
+        ? { state: 'acknowledged', acknowledgedAt: report.acknowledgedAt, nextEscalationAt: null }
+        : { state: 'closed', nextEscalationAt: null },
+    });
+    return 'closed';
+  }
+
+  const contacts = alert.contacts;
+  const minutes = Math.max(1, Math.round((now.getTime() - alert.createdAt.getTime()) / 60_000));
+  const place = await placeName(tx, report);
+  const timeZone = timeZoneOf(await countryOf(tx, report));
+  const smsText = (locale: string) =>
+    ctx.i18n.t(locale, 'teams:escalation', { minutes }) +
+    formatAlert({ report, locale, t: ctx.i18n.t, mapLinkTemplate: ctx.config.reports.mapLinkTemplate, timeZone, placeName: place });
+
+  const steps: Record<number, () => Promise<Sent | null>> = {
+    // The team's next contact in on-call order.
+    1: async () => {
+      const next = nextContact(contacts, alert.contact);
+      if (!next) return null;
+      const to = contactRecipient(next);
+      await send(ctx, tx, alert, 1, { kind: 'escalation', to, body: smsText(to.locale) });
+      return { channel: 'sms', to };
+    },
+    // A call wakes the first contact where an SMS did not.
+    2: async () => {
+      const first = contacts[0];
+      if (!first) return null;
+      const to = contactRecipient(first);
+      const { locale } = voiceFor(first.language);
+      const t = (key: string, vars?: Record<string, unknown>) => ctx.i18n.t(locale, key, vars);
+      const text = t('teams:callScript', {
+        number: report.id,
+        priority: t(`teams:priority.${report.priority}`),
+        device: t(`reports:device.${report.deviceClass}`),
+        location: spokenPlace(place, report) ?? t('teams:unknownPlace'),
+        minutes,
+      });
+      await send(ctx, tx, alert, 2, { kind: 'call', to: { ...to, locale }, body: callTwiml(text, first.language) });
+      return { channel: 'voice', to };
+    },
+    // Whoever coordinates when a team does not answer.
+    3: async () => {
+      const to = await fallbackRecipient(ctx, tx, alert);
+      if (!to) return null;
+      await send(ctx, tx, alert, 3, { kind: 'escalation', to, body: smsText(to.locale) });
+      return { channel: 'sms', to };
+    },
+  };
+
+  // A step with nobody to reach (no second contact, no fallback) is passed over at once, not after a wait.
+  let step = alert.step;
+  let sent: Sent | null = null;
+  while (step < LAST_STEP && !sent) {
+    step++;
+    sent = (await steps[step]?.()) ?? null;
+  }
+
+  await tx.alert.update({
+    where: { id: alert.id },
+    data: { step, nextEscalationAt: step >= LAST_STEP ? null : new Date(now.getTime() + ackMinutes(ctx, report) * 60_000) },
+  });
+  await tx.reportEvent.create({
+    data: {
+      reportId: report.id,
+      kind: 'escalation',
+      actor: SYSTEM.id,
+      actorType: SYSTEM.type,
+      note: sent
+        ? `no ACK after ${minutes} min: step ${step}, ${sent.channel === 'voice' ? 'call to' : 'SMS to'} ${sent.to.who}`
+        : `no ACK after ${minutes} min: nobody left to escalate to`,
+      details: { alertId: alert.id, step, channel: sent?.channel ?? null, contactId: sent?.to.contactId ?? null, fallback: sent !== null && step === LAST_STEP },
+      at: now,
+    },
+  });
+  if (!sent) ctx.log.warn({ alertId: alert.id, reportId: report.id }, 'alert unacknowledged and no one left to escalate to');
+  return 'escalated';
+}
+
+async function send(ctx: Ctx, tx: Tx, alert: DueAlert, step: number, msg: { kind: 'escalation' | 'call'; to: Recipient; body: string }) {
+  await enqueue(tx, {
+    kind: msg.kind,
+    to: msg.to.phone,
+    body: msg.body,
+    locale: msg.to.locale,
+    reportId: alert.reportId,
+    alertId: alert.id,
+    // A run repeated (two instances, a crash and a re-run) queues each step once.
+    dedupeKey: `escalation:${alert.id}:${step}`,
+  });
+}
+
+function contactRecipient(c: { id: number; phone: string; language: string }): Recipient {
+  return { phone: c.phone, locale: c.language, who: `contact ${c.id}`, contactId: c.id };
+}
+
+/** The active contact after the one alerted, by position (the alerted one may have been deactivated since). */
+function nextContact(contacts: readonly TeamContact[], alerted: TeamContact | null): TeamContact | undefined {
+  if (!alerted) return undefined;
+  return contacts.find((c) => c.id !== alerted.id && (c.position > alerted.position || (c.position === alerted.position && c.id > alerted.id)));
+}
+
+async function fallbackRecipient(ctx: Ctx, tx: Tx, alert: DueAlert): Promise<Recipient | null> {
+  const phone = ctx.config.reports.fallbackCoordinatorPhone;
+  if (phone) return { phone, locale: ctx.config.defaultLocale, who: 'fallback coordinator', contactId: null };
+  const team = await findFallbackTeam(tx);
+  const first = team && team.id !== alert.teamId ? team.contacts[0] : undefined;
+  return first ? { ...contactRecipient(first), who: `fallback team ${team!.id} contact ${first.id}` } : null;
+}
+
+async function countryOf(tx: Tx, report: HazardReport): Promise<string | undefined> {
+  const pcode = report.adminPcode ?? report.districtPcode;
+  if (!pcode) return undefined;
+  return (await tx.adminUnit.findUnique({ where: { pcode }, select: { country: true } }))?.country;
+}
+
+/** A place a Latin-script voice can read: gazetteer names are English; free text in Khmer or Lao is not. */
+function spokenPlace(place: string | null, report: HazardReport): string | null {
+  const text = place ?? report.locationText;
+  return text && /^[\p{Script=Latin}\p{N}\p{P}\p{Zs}]+$/u.test(text) ? text : null;
+}
+
+/** Reports still waiting for the reporter's answer about the place after dialogueWaitMinutes: route them now. */
+async function routeUnansweredReports(ctx: Ctx, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - ctx.config.reports.dialogueWaitMinutes * 60_000);
+  // routeReport stamps with ctx.clock; this run's `now` is the time that counts.
+  const at: Ctx = { ...ctx, clock: { now: () => now } };
+  return ctx.prisma.$transaction(
+    async (tx) => {
+      // The lock also keeps a reporter's late answer (answerDialogue) from routing the same report at once.
+      const waiting = await tx.$queryRaw<{ id: number }[]>`
+        SELECT id FROM hazard_reports
+        WHERE dialogue_state = 'awaiting_location' AND status = 'triaged' AND created_at <= ${cutoff}
+        ORDER BY created_at, id
+        LIMIT ${DIALOGUE_BATCH}
+        FOR UPDATE SKIP LOCKED`;
+      let routed = 0;
+      await eachIsolated(ctx, tx, waiting, (r) => ({ reportId: r.id }), async ({ id }) => {
+        const report = await tx.hazardReport.update({ where: { id }, data: { dialogueState: null, dialogueUntil: null } });
+        await tx.reportEvent.create({
+          data: { reportId: id, kind: 'dialogue', actor: SYSTEM.id, actorType: SYSTEM.type, note: 'no answer about the place: routed without it', at: now },
+        });
+        await routeReport(at, tx, report);
+        routed++;
+      });
+      return routed;
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}

@@ -1,0 +1,102 @@
+// Routing: the team whose coverage holds the report's place (the most specific coverage wins: a team for the
+// district before a team for the whole province) gets an alert through the outbox, at alert priority.
+// No covering team → the fallback team or FALLBACK_COORDINATOR_PHONE. A team webhook gets the report as JSON.
+import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { AppContext } from '../context.js';
+import { enqueue } from '../outbox/enqueue.js';
+import { ancestry } from '../districts/ancestry.js';
+import { changeStatus } from '../reports/lifecycle.js';
+import { SYSTEM } from '../reports/actor.js';
+import { formatAlert, timeZoneOf } from './format-alert.js';
+import { reportPayload } from './report-payload.js';
+
+type Tx = Prisma.TransactionClient;
+type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock' | 'log'>;
+
+export interface RouteResult {
+  alertId: number | null;
+  teamId: number | null;
+  viaFallback: boolean;
+}
+
+export async function findCoveringTeam(tx: Tx, pcodes: string[]) {
+  if (pcodes.length === 0) return null;
+  const coverages = await tx.teamCoverage.findMany({
+    where: { pcode: { in: pcodes }, team: { active: true } },
+    include: { team: { include: { contacts: { where: { active: true }, orderBy: { position: 'asc' } } } } },
+  });
+  // pcodes run from the most specific unit up, so the lowest index is the closest coverage.
+  coverages.sort((a, b) => pcodes.indexOf(a.pcode) - pcodes.indexOf(b.pcode) || a.teamId - b.teamId);
+  return coverages[0]?.team ?? null;
+}
+
+export async function findFallbackTeam(tx: Tx) {
+  return tx.clearanceTeam.findFirst({
+    where: { isFallback: true, active: true },
+    include: { contacts: { where: { active: true }, orderBy: { position: 'asc' } } },
+    orderBy: { id: 'asc' },
+  });
+}
+
+export function ackMinutes(ctx: Ctx, report: Pick<HazardReport, 'priority'>): number {
+  return report.priority === 'critical' ? ctx.config.reports.ackMinutesCritical : ctx.config.reports.ackMinutes;
+}
+
+/** A readable place: the matched unit and its parents up to the district ("Ou Thum, Banteay Neang, Mongkol Borey"). */
+export async function placeName(tx: Tx, report: Pick<HazardReport, 'adminPcode' | 'locationText'>): Promise<string | null> {
+  if (!report.adminPcode) return report.locationText;
+  const chain = await ancestry(tx, report.adminPcode);
+  const upToDistrict = chain.slice(0, chain.findIndex((u) => u.level === 'district') + 1 || chain.length);
+  return upToDistrict.map((u) => u.nameEn).join(', ') || report.locationText;
+}
+
+export async function routeReport(ctx: Ctx, tx: Tx, report: HazardReport): Promise<RouteResult> {
+  const now = ctx.clock.now();
+  const chain = report.adminPcode ? await ancestry(tx, report.adminPcode) : [];
+  const covering = await findCoveringTeam(tx, chain.map((u) => u.pcode));
+  const team = covering ?? (await findFallbackTeam(tx));
+  const contact = team?.contacts[0] ?? null;
+  const fallbackPhone = ctx.config.reports.fallbackCoordinatorPhone;
+  const recipient = contact?.phone ?? fallbackPhone;
+  if (!recipient) {
+    ctx.log.error({ reportId: report.id }, 'no team covers this report and no fallback is configured: it waits in the API');
+    return { alertId: null, teamId: null, viaFallback: true };
+  }
+
+  const locale = contact?.language ?? ctx.config.defaultLocale;
+  const country = chain[0]?.country ?? ctx.config.defaultCountry;
+  const place = await placeName(tx, report);
+  const text =
+    (covering ? '' : ctx.i18n.t(locale, 'teams:fallbackNote')) +
+    formatAlert({ report, locale, t: ctx.i18n.t, mapLinkTemplate: ctx.config.reports.mapLinkTemplate, timeZone: timeZoneOf(country), placeName: place });
+
+  const alert = await tx.alert.create({
+    data: {
+      reportId: report.id,
+      teamId: team?.id ?? null,
+      contactId: contact?.id ?? null,
+      step: 0,
+      nextEscalationAt: new Date(now.getTime() + ackMinutes(ctx, report) * 60_000),
+    },
+  });
+  await enqueue(tx, { kind: 'alert', to: recipient, body: text, locale, reportId: report.id, alertId: alert.id, dedupeKey: `alert:${alert.id}:0` });
+  if (team?.webhookUrl) {
+    await enqueue(tx, {
+      kind: 'webhook',
+      channel: 'webhook',
+      to: team.webhookUrl,
+      body: JSON.stringify(reportPayload(report, { place, chain, event: 'report.dispatched' })),
+      reportId: report.id,
+      alertId: alert.id,
+      dedupeKey: `webhook:${alert.id}`,
+    });
+  }
+  await tx.hazardReport.update({ where: { id: report.id }, data: { teamId: team?.id ?? null } });
+  await changeStatus(tx, report.id, {
+    to: 'dispatched',
+    actor: SYSTEM,
+    at: now,
+    note: team ? `alert to ${team.name}${covering ? '' : ' (fallback)'}` : 'alert to the fallback coordinator',
+  });
+  return { alertId: alert.id, teamId: team?.id ?? null, viaFallback: !covering };
+}

@@ -1,0 +1,171 @@
+// Hazard-report intake: a villager's text becomes a report (the inbound row is already stored), is parsed,
+// triaged, checked for duplicates and routed, and the reply carries the report number and the safety advice.
+// When the place is missing we ask, at most twice; the answer completes the same report.
+import type { HazardReport, Prisma, Subscriber } from '../generated/prisma/client.js';
+import type { AppContext } from '../context.js';
+import { parseReport, type ParsedReport } from './parse/parse-report.js';
+import { ancestry, nearestDistrict } from '../districts/ancestry.js';
+import { SURE } from '../districts/resolve-district.js';
+import { triage } from './triage.js';
+import { findDuplicate } from './dedupe.js';
+import { addNote, changeStatus } from './lifecycle.js';
+import { reporterActor, SYSTEM } from './actor.js';
+import { placeName, routeReport } from '../alerts/route-report.js';
+import { noteDuplicate, noteToTeam } from '../alerts/note-duplicate.js';
+import { referVictimAssistance, rehabService } from './notify.js';
+
+type Tx = Prisma.TransactionClient;
+
+export interface ReportMessage {
+  sub: Subscriber | null;
+  phone: string;
+  /** The whole text as received (after control-character cleaning). */
+  text: string;
+  /** A leading report keyword (REPORT, MINE, UXO…), kept out of place matching. */
+  keyword?: string | undefined;
+  mediaUrls: string[];
+}
+
+export interface IntakeOutcome {
+  reply: string;
+  handledAs: string;
+  reportId: number;
+}
+
+/** The location fields a parse yields, with the district and province derived from the gazetteer. */
+async function locate(tx: Tx, parsed: ParsedReport) {
+  const point = parsed.location?.value ?? null;
+  let adminPcode = parsed.place && parsed.place.value.level !== 'province' ? parsed.place.value.pcode : null;
+  let adminLevel = adminPcode ? parsed.place!.value.level : null;
+  let districtVia: string | null = adminPcode ? 'gazetteer' : null;
+  if (!adminPcode && point) {
+    const near = await nearestDistrict(tx, point);
+    if (near) [adminPcode, adminLevel, districtVia] = [near.pcode, 'district', 'nearest_district_centre'];
+  }
+  const chain = adminPcode ? await ancestry(tx, adminPcode) : [];
+  const provinceOnly = parsed.place?.value.level === 'province' ? parsed.place.value.pcode : null;
+  const sure = Boolean(point) || (Boolean(parsed.place) && (parsed.place!.confidence ?? 0) >= SURE && adminPcode !== null);
+  return {
+    fields: {
+      lat: point?.lat ?? null,
+      lon: point?.lon ?? null,
+      accuracyM: point?.accuracyM ?? null,
+      locationSource: parsed.location?.source ?? (parsed.place ? 'gazetteer' : null),
+      locationText: parsed.place?.match ?? parsed.location?.match ?? null,
+      locationConfidence: point ? 1 : (parsed.place?.confidence ?? null),
+      adminPcode,
+      districtPcode: chain.find((u) => u.level === 'district')?.pcode ?? null,
+      provincePcode: chain.find((u) => u.level === 'province')?.pcode ?? provinceOnly,
+    },
+    adminLevel,
+    districtVia,
+    sure,
+  };
+}
+
+function parseRecord(parsed: ParsedReport, districtVia: string | null): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify({
+    location: parsed.location, place: parsed.place, device: parsed.device, casualties: parsed.casualties,
+    children: parsed.children, contextFlags: parsed.contextFlags, districtVia,
+  })) as Prisma.InputJsonValue;
+}
+
+function replyFor(ctx: AppContext, report: HazardReport, opts: { ask?: 'askLocation' | 'askLocationAgain' }): string {
+  const t = (k: string, v?: Record<string, unknown>) => ctx.i18n.t(report.locale, k, v);
+  const parts = [t('reports:received', { number: report.id })];
+  if (opts.ask) parts.push(t(`reports:${opts.ask}`));
+  parts.push(t('safety.reply'));
+  if (report.casualties) {
+    parts.push(t('reports:emergency', { emergency: ctx.config.emergencyNumber }));
+    const rehab = rehabService(ctx, report.provincePcode);
+    if (rehab) parts.push(t('reports:rehab', { service: rehab }));
+  }
+  return parts.join(' ');
+}
+
+/** Once the place is known (or we stop asking): duplicate check, then routing to the team. */
+async function settle(ctx: AppContext, tx: Tx, report: HazardReport, adminLevel: string | null): Promise<HazardReport> {
+  const now = ctx.clock.now();
+  const dup = await findDuplicate(tx, { ...report, adminLevel }, {
+    meters: ctx.config.reports.dedupeMeters, days: ctx.config.reports.dedupeDays, now, excludeId: report.id,
+  });
+  if (dup) {
+    await tx.hazardReport.update({ where: { id: report.id }, data: { duplicateOfId: dup.original.id } });
+    const { after } = await changeStatus(tx, report.id, {
+      to: 'duplicate', actor: SYSTEM, at: now,
+      note: `duplicate of #${dup.original.id}${dup.meters !== null ? ` (${dup.meters} m)` : ' (same village)'}`,
+    });
+    await noteDuplicate(ctx, tx, dup.original, after, dup.meters);
+    return after;
+  }
+  if (report.status === 'triaged') await routeReport(ctx, tx, report);
+  return tx.hazardReport.findUniqueOrThrow({ where: { id: report.id } });
+}
+
+export async function createReport(ctx: AppContext, tx: Tx, msg: ReportMessage): Promise<IntakeOutcome> {
+  const now = ctx.clock.now();
+  const parsed = parseReport(msg.text, { vocabulary: ctx.vocabulary, matcher: await ctx.places.get(), mediaUrls: msg.mediaUrls, keyword: msg.keyword });
+  const loc = await locate(tx, parsed);
+  const tri = triage({ casualties: parsed.casualties.value, children: parsed.children, contextFlags: parsed.contextFlags.value });
+  const ask = !loc.sure;
+  let report = await tx.hazardReport.create({
+    data: {
+      originalText: msg.text,
+      reporterPhone: msg.phone,
+      reporterId: msg.sub?.id ?? null,
+      locale: msg.sub?.language ?? ctx.config.defaultLocale,
+      deviceClass: parsed.device.value,
+      casualties: parsed.casualties.value,
+      contextFlags: parsed.contextFlags.value,
+      priority: tri.priority,
+      priorityReasons: tri.reasons,
+      mediaUrls: parsed.mediaUrls,
+      parse: parseRecord(parsed, loc.districtVia),
+      ...loc.fields,
+      ...(ask ? { dialogueState: 'awaiting_location', questionsAsked: 1, dialogueUntil: new Date(now.getTime() + ctx.config.reports.dialogueHours * 3_600_000) } : {}),
+      createdAt: now,
+    },
+  });
+  await tx.reportEvent.create({
+    data: { reportId: report.id, kind: 'status', toStatus: 'received', actor: reporterActor(msg.sub?.id ?? null).id, actorType: 'reporter', at: now },
+  });
+  ({ after: report } = await changeStatus(tx, report.id, { to: 'triaged', actor: SYSTEM, at: now, note: `${tri.priority}: ${tri.reasons.join(', ') || 'no urgent signs'}` }));
+  // A report that waits for its place is still routed at once when someone is hurt.
+  if (!ask || report.priority === 'critical') report = await settle(ctx, tx, report, loc.adminLevel);
+  if (report.casualties) await referVictimAssistance(ctx, tx, report, await placeName(tx, report));
+  return { reply: replyFor(ctx, report, { ask: ask ? 'askLocation' : undefined }), handledAs: ask ? 'report:ask_location' : 'report', reportId: report.id };
+}
+
+/** The reporter's answer to "where is it?": completes the same report, or asks once more, or goes on without. */
+export async function answerDialogue(ctx: AppContext, tx: Tx, report: HazardReport, msg: ReportMessage): Promise<IntakeOutcome> {
+  const now = ctx.clock.now();
+  const t = (k: string, v?: Record<string, unknown>) => ctx.i18n.t(report.locale, k, v);
+  await addNote(tx, report.id, reporterActor(msg.sub?.id ?? null), msg.text, now, 'dialogue');
+  const parsed = parseReport(msg.text, { vocabulary: ctx.vocabulary, matcher: await ctx.places.get(), mediaUrls: msg.mediaUrls, keyword: msg.keyword });
+  const loc = await locate(tx, parsed);
+  const found = parsed.location !== null || (parsed.place !== null && loc.fields.adminPcode !== null);
+  if (!found && report.questionsAsked < 2) {
+    await tx.hazardReport.update({ where: { id: report.id }, data: { questionsAsked: 2 } });
+    return { reply: t('reports:askLocationAgain'), handledAs: 'report:ask_location_again', reportId: report.id };
+  }
+  const previous = (report.parse ?? {}) as Record<string, unknown>;
+  let updated = await tx.hazardReport.update({
+    where: { id: report.id },
+    data: {
+      dialogueState: null,
+      dialogueUntil: null,
+      ...(found ? { ...loc.fields, parse: { ...previous, dialogue: parseRecord(parsed, loc.districtVia) } as Prisma.InputJsonValue } : {}),
+      mediaUrls: [...((report.mediaUrls as string[]) ?? []), ...parsed.mediaUrls],
+    },
+  });
+  if (updated.status === 'triaged') {
+    updated = await settle(ctx, tx, updated, found ? loc.adminLevel : null);
+  } else if (found) {
+    // A critical report was routed before its place was known; the team now hears where.
+    await noteToTeam(ctx, tx, updated, 'location');
+  }
+  const place = found ? ((await placeName(tx, updated)) ?? loc.fields.locationText ?? '') : '';
+  return found
+    ? { reply: t('reports:locationNoted', { number: report.id, place }), handledAs: 'report:location', reportId: report.id }
+    : { reply: t('reports:received', { number: report.id }), handledAs: 'report:no_location', reportId: report.id };
+}

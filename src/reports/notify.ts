@@ -1,0 +1,63 @@
+// Messages about a report to people other than its team: the reporter's updates (in their language, through
+// the outbox) and the victim-assistance referral for casualties.
+import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { ReportStatus } from '../generated/prisma/enums.js';
+import type { AppContext } from '../context.js';
+import { enqueue } from '../outbox/enqueue.js';
+import { REPORTER_UPDATES } from './lifecycle.js';
+import { localTime, timeZoneOf } from '../alerts/format-alert.js';
+
+type Tx = Prisma.TransactionClient;
+type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock'>;
+
+/** Tells the reporter their report was acknowledged, cleared, a false alarm or not found; once per status. */
+export async function notifyReporter(ctx: Ctx, tx: Tx, report: HazardReport, status: ReportStatus): Promise<boolean> {
+  const key = REPORTER_UPDATES[status];
+  if (!key || report.channel !== 'sms' || !report.reporterPhone.startsWith('+')) return false;
+  const reporter = report.reporterId ? await tx.subscriber.findUnique({ where: { id: report.reporterId } }) : null;
+  // STOP means no messages we start; the carrier would refuse them anyway (21610).
+  if (reporter?.status === 'opted_out' || reporter?.numberInvalidAt) return false;
+  const locale = reporter?.language ?? report.locale;
+  await enqueue(tx, {
+    kind: 'report_update',
+    to: report.reporterPhone,
+    body: ctx.i18n.t(locale, `reports:${key}`, { number: report.id }),
+    locale,
+    reportId: report.id,
+    subscriberId: reporter?.id ?? null,
+    dedupeKey: `update:${report.id}:${status}`,
+  });
+  return true;
+}
+
+export function victimAssistancePhone(ctx: Ctx, provincePcode: string | null): string | undefined {
+  const r = ctx.config.reports;
+  return (provincePcode ? r.victimAssistanceContacts[provincePcode] : undefined) ?? r.victimAssistancePhone;
+}
+
+export function rehabService(ctx: Ctx, provincePcode: string | null): string | undefined {
+  const r = ctx.config.reports;
+  return (provincePcode ? r.rehabServices[provincePcode] : undefined) ?? r.rehabService;
+}
+
+/** Casualties: the province's victim-assistance contact hears at once, independently of the clearance team. */
+export async function referVictimAssistance(ctx: Ctx, tx: Tx, report: HazardReport, place: string | null): Promise<boolean> {
+  const phone = victimAssistancePhone(ctx, report.provincePcode);
+  if (!phone) return false;
+  const locale = ctx.config.defaultLocale;
+  await enqueue(tx, {
+    kind: 'referral',
+    to: phone,
+    body: ctx.i18n.t(locale, 'teams:victimReferral', {
+      number: report.id,
+      location: place ?? report.locationText ?? ctx.i18n.t(locale, 'teams:unknownPlace'),
+      text: report.originalText.replace(/\s+/g, ' ').trim().slice(0, 300),
+      reporter: report.reporterPhone,
+      time: localTime(report.createdAt, timeZoneOf(ctx.config.defaultCountry)),
+    }),
+    locale,
+    reportId: report.id,
+    dedupeKey: `referral:${report.id}`,
+  });
+  return true;
+}

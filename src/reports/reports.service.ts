@@ -1,0 +1,161 @@
+// Reading hazard reports for coordinators: the filtered list (reporter numbers masked) and one report in full,
+// with its history, messages, duplicates and alerts. Updates live in update-report.ts, the GIS export in
+// export-reports.ts; both share the filters and the serialisation below.
+import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { AppContext } from '../context.js';
+import type { Db } from '../lib/db.js';
+import { AppError } from '../lib/errors.js';
+import { audit } from '../lib/audit.js';
+import { maskPhone } from '../lib/logger.js';
+import { ancestry } from '../districts/ancestry.js';
+import { serializeOutbox } from '../outbox/outbox.routes.js';
+import { allowedNext } from './lifecycle.js';
+import { encodeCursor, type ListReportsQuery, type ReportFilters } from './reports.schemas.js';
+
+type Tx = Db | Prisma.TransactionClient;
+
+export interface ApiCaller {
+  name: string;
+  requestId: string;
+}
+
+export function serializeReport(r: HazardReport, opts: { maskPhone: boolean }) {
+  return {
+    id: r.id,
+    status: r.status,
+    priority: r.priority,
+    priorityReasons: r.priorityReasons,
+    deviceClass: r.deviceClass,
+    casualties: r.casualties,
+    contextFlags: r.contextFlags,
+    originalText: r.originalText,
+    reporterPhone: opts.maskPhone ? maskPhone(r.reporterPhone) : r.reporterPhone,
+    location: {
+      lat: r.lat,
+      lon: r.lon,
+      accuracyM: r.accuracyM,
+      source: r.locationSource,
+      text: r.locationText,
+      adminPcode: r.adminPcode,
+      districtPcode: r.districtPcode,
+      provincePcode: r.provincePcode,
+    },
+    teamId: r.teamId,
+    assignee: r.assignee,
+    duplicateOfId: r.duplicateOfId,
+    createdAt: r.createdAt,
+    acknowledgedAt: r.acknowledgedAt,
+    closedAt: r.closedAt,
+  };
+}
+
+/** The WHERE for the list and the export. Throws 422 for a P-code the gazetteer does not know. */
+export async function reportWhere(prisma: Tx, f: ReportFilters): Promise<Prisma.HazardReportWhereInput> {
+  const and: Prisma.HazardReportWhereInput[] = [];
+  if (f.status) and.push({ status: { in: f.status } });
+  if (f.priority) and.push({ priority: { in: f.priority } });
+  if (f.team !== undefined) and.push({ teamId: f.team });
+  if (f.from) and.push({ createdAt: { gte: f.from } });
+  if (f.to) and.push({ createdAt: { lt: f.to } });
+  if (f.district) and.push(await placeFilter(prisma, f.district));
+  return and.length ? { AND: and } : {};
+}
+
+async function placeFilter(prisma: Tx, pcode: string): Promise<Prisma.HazardReportWhereInput> {
+  const unit = await prisma.adminUnit.findUnique({ where: { pcode }, select: { level: true } });
+  if (!unit) throw new AppError('unprocessable', `Unknown P-code ${pcode}`, { field: 'district' });
+  switch (unit.level) {
+    case 'province':
+      return { provincePcode: pcode };
+    case 'district':
+      return { districtPcode: pcode };
+    case 'commune': {
+      // Reports placed in one of the commune's villages are in the commune too.
+      const villages = await prisma.adminUnit.findMany({ where: { parentPcode: pcode }, select: { pcode: true } });
+      return { adminPcode: { in: [pcode, ...villages.map((v) => v.pcode)] } };
+    }
+    case 'village':
+      return { adminPcode: pcode };
+  }
+}
+
+export async function listReports(ctx: Pick<AppContext, 'prisma'>, q: ListReportsQuery) {
+  const where = await reportWhere(ctx.prisma, q);
+  const rows = await ctx.prisma.hazardReport.findMany({
+    // Newest first; one row more than asked tells whether there is a next page without a count query.
+    where: q.cursor === undefined ? where : { AND: [where, { id: { lt: q.cursor } }] },
+    orderBy: { id: 'desc' },
+    take: q.limit + 1,
+  });
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map((r) => serializeReport(r, { maskPhone: true })),
+    nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null,
+  };
+}
+
+/** One report in full, reporter number included. */
+export async function reportDetail(prisma: Tx, id: number) {
+  const report = await prisma.hazardReport.findUnique({ where: { id } });
+  if (!report) throw new AppError('not_found', `Report ${id} does not exist`);
+  const [history, inbound, outbox, duplicates, alerts, chain] = await Promise.all([
+    prisma.reportEvent.findMany({ where: { reportId: id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
+    prisma.inboundMessage.findMany({ where: { reportId: id }, orderBy: { id: 'asc' } }),
+    prisma.outboxMessage.findMany({ where: { reportId: id }, orderBy: { id: 'asc' } }),
+    prisma.hazardReport.findMany({
+      where: { duplicateOfId: id },
+      select: { id: true, status: true, createdAt: true, originalText: true },
+      orderBy: { id: 'asc' },
+    }),
+    prisma.alert.findMany({ where: { reportId: id }, orderBy: { id: 'asc' } }),
+    report.adminPcode ? ancestry(prisma, report.adminPcode) : Promise.resolve([]),
+  ]);
+  const base = serializeReport(report, { maskPhone: false });
+  return {
+    ...base,
+    locale: report.locale,
+    channel: report.channel,
+    mediaUrls: report.mediaUrls,
+    location: {
+      ...base.location,
+      confidence: report.locationConfidence,
+      admin: chain.map((u) => ({ pcode: u.pcode, level: u.level, name: u.nameEn, nameLocal: u.nameLocal })),
+    },
+    updatedAt: report.updatedAt,
+    allowedTransitions: allowedNext(report.status),
+    parse: report.parse,
+    history: history.map((e) => ({
+      id: e.id, kind: e.kind, fromStatus: e.fromStatus, toStatus: e.toStatus, actor: e.actor, actorType: e.actorType,
+      note: e.note, details: e.details, at: e.at,
+    })),
+    messages: {
+      // Numbers other than the reporter's (a neighbour's follow-up) are masked as in the outbox listing.
+      inbound: inbound.map((m) => ({
+        id: m.id, channel: m.channel, from: maskPhone(m.fromPhone), body: m.body, numMedia: m.numMedia,
+        mediaUrls: m.mediaUrls, handledAs: m.handledAs, receivedAt: m.receivedAt,
+      })),
+      outbox: outbox.map(serializeOutbox),
+    },
+    duplicates,
+    alerts: alerts.map((a) => ({
+      id: a.id, teamId: a.teamId, contactId: a.contactId, state: a.state, step: a.step,
+      nextEscalationAt: a.nextEscalationAt, acknowledgedAt: a.acknowledgedAt, acknowledgedBy: a.acknowledgedBy,
+      createdAt: a.createdAt,
+    })),
+  };
+}
+
+/** The detail read is audited: it shows a villager's phone number to the caller. */
+export async function getReport(ctx: Pick<AppContext, 'prisma'>, id: number, caller: ApiCaller) {
+  const detail = await reportDetail(ctx.prisma, id);
+  await audit(ctx.prisma, {
+    actor: caller.name,
+    actorType: 'api_key',
+    action: 'report.read',
+    entity: 'report',
+    entityId: id,
+    requestId: caller.requestId,
+  });
+  return detail;
+}

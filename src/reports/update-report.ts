@@ -1,0 +1,168 @@
+// PATCH /api/reports/:id: a coordinator moves a report through its lifecycle, corrects the device or the place,
+// names who handles it, or adds a note. One transaction under the report's row lock; every changed field is a
+// history event, and the effects of a status (reporter update, alerts closed or acknowledged, escalations
+// cancelled) commit with it or not at all.
+import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { ReportStatus } from '../generated/prisma/enums.js';
+import type { AppContext } from '../context.js';
+import { AppError } from '../lib/errors.js';
+import { audit } from '../lib/audit.js';
+import { ancestry, nearestDistrict } from '../districts/ancestry.js';
+import { noteToTeam } from '../alerts/note-duplicate.js';
+import { apiActor, type Actor } from './actor.js';
+import { addNote, changeStatus, CLOSED, isOpen } from './lifecycle.js';
+import { notifyReporter } from './notify.js';
+import { reportDetail, type ApiCaller } from './reports.service.js';
+import type { UpdateReportBody } from './reports.schemas.js';
+
+type Tx = Prisma.TransactionClient;
+type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'clock' | 'log' | 'outbox'>;
+
+// A team that reports progress has, in effect, acknowledged: escalating to its next contact would be noise.
+const ACKNOWLEDGING: readonly ReportStatus[] = ['acknowledged', 'verified', 'tasked'];
+
+const LOCATION_FIELDS = [
+  'lat', 'lon', 'accuracyM', 'locationSource', 'locationText', 'locationConfidence', 'adminPcode', 'districtPcode', 'provincePcode',
+] as const;
+type LocationFields = Pick<HazardReport, (typeof LOCATION_FIELDS)[number]>;
+
+export async function updateReport(ctx: Ctx, id: number, body: UpdateReportBody, caller: ApiCaller) {
+  const actor = apiActor(caller.name);
+  const now = ctx.clock.now();
+  let queued = false;
+
+  const changed = await ctx.prisma.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM hazard_reports WHERE id = ${id} FOR UPDATE`;
+    if (!locked) throw new AppError('not_found', `Report ${id} does not exist`);
+    const before = await tx.hazardReport.findUniqueOrThrow({ where: { id } });
+    const fields: string[] = [];
+    const fieldEvent = (field: string, from: unknown, to: unknown) =>
+      tx.reportEvent.create({
+        data: { reportId: id, kind: 'field', actor: actor.id, actorType: actor.type, at: now, details: json({ field, from, to }) },
+      });
+
+    // Fields first, so a reporter update or a team note sent for the status sees the corrected report.
+    const data: Prisma.HazardReportUpdateInput = {};
+    if (body.deviceClass !== undefined && body.deviceClass !== before.deviceClass) {
+      data.deviceClass = body.deviceClass;
+      await fieldEvent('deviceClass', before.deviceClass, body.deviceClass);
+      fields.push('deviceClass');
+    }
+    if (body.assignee !== undefined && body.assignee !== before.assignee) {
+      data.assignee = body.assignee;
+      await fieldEvent('assignee', before.assignee, body.assignee);
+      fields.push('assignee');
+    }
+    let locationChanged = false;
+    if (body.location) {
+      const next = await newLocation(tx, before, body.location);
+      const from = pickLocation(before);
+      if (LOCATION_FIELDS.some((k) => from[k] !== next[k])) {
+        Object.assign(data, next);
+        await fieldEvent('location', from, next);
+        fields.push('location');
+        locationChanged = true;
+      }
+    }
+    let report = Object.keys(data).length ? await tx.hazardReport.update({ where: { id }, data }) : before;
+
+    let status: { from: ReportStatus; to: ReportStatus } | null = null;
+    if (body.status !== undefined && body.status !== before.status) {
+      const result = await changeStatus(tx, id, { to: body.status, actor, at: now });
+      report = result.after;
+      status = { from: before.status, to: body.status };
+      queued = (await applyStatusEffects(ctx, tx, report, body.status, actor, now)) || queued;
+    }
+    if (locationChanged && isOpen(report) && (await tx.alert.count({ where: { reportId: id } })) > 0) {
+      // The team on its way must hear that the place moved; a report not yet dispatched has nobody to tell.
+      await noteToTeam(ctx, tx, report, 'location');
+      queued = true;
+    }
+    if (body.note) {
+      await addNote(tx, id, actor, body.note, now);
+      fields.push('note');
+    }
+    if (status || fields.length) {
+      await audit(tx, {
+        actor: caller.name,
+        actorType: 'api_key',
+        action: 'report.update',
+        entity: 'report',
+        entityId: id,
+        details: json({ fields, ...(status ? { status } : {}) }),
+        requestId: caller.requestId,
+      });
+    }
+    return Boolean(status || fields.length);
+  });
+
+  if (queued) ctx.outbox.notify();
+  return { ...(await reportDetail(ctx.prisma, id)), changed };
+}
+
+/** What a new status sets off: the reporter's update, and the alerts and pending escalations it settles. */
+async function applyStatusEffects(ctx: Ctx, tx: Tx, report: HazardReport, to: ReportStatus, actor: Actor, now: Date): Promise<boolean> {
+  const notified = await notifyReporter(ctx, tx, report, to);
+  const closing = CLOSED.includes(to);
+  if (!closing && !ACKNOWLEDGING.includes(to)) return notified;
+  if (closing) {
+    await tx.alert.updateMany({ where: { reportId: report.id, state: 'open' }, data: { state: 'closed', nextEscalationAt: null } });
+  } else {
+    await tx.alert.updateMany({
+      where: { reportId: report.id, state: 'open' },
+      data: { state: 'acknowledged', acknowledgedAt: now, acknowledgedBy: actor.id, nextEscalationAt: null },
+    });
+  }
+  // Escalation texts and calls still waiting to go would wake the next person on call for nothing.
+  await tx.outboxMessage.updateMany({
+    where: { reportId: report.id, status: 'pending', kind: { in: ['escalation', 'call'] } },
+    data: { status: 'cancelled', lastError: `report ${to} via API`, updatedAt: now },
+  });
+  return notified;
+}
+
+function pickLocation(r: HazardReport): LocationFields {
+  return Object.fromEntries(LOCATION_FIELDS.map((k) => [k, r[k]])) as LocationFields;
+}
+
+async function newLocation(tx: Tx, before: HazardReport, loc: NonNullable<UpdateReportBody['location']>): Promise<LocationFields> {
+  if ('pcode' in loc) {
+    const unit = await tx.adminUnit.findUnique({ where: { pcode: loc.pcode } });
+    if (!unit) throw new AppError('unprocessable', `Unknown P-code ${loc.pcode}`, { field: 'location.pcode' });
+    const chain = await ancestry(tx, unit.pcode);
+    // Coordinates stay: a place name refines where a point is, it does not contradict it.
+    return {
+      ...pickLocation(before),
+      locationSource: 'api',
+      locationText: unit.nameEn,
+      locationConfidence: 1,
+      adminPcode: unit.pcode,
+      districtPcode: chain.find((u) => u.level === 'district')?.pcode ?? null,
+      provincePcode: chain.find((u) => u.level === 'province')?.pcode ?? null,
+    };
+  }
+  const point = { lat: loc.lat, lon: loc.lon };
+  const next: LocationFields = {
+    ...pickLocation(before),
+    lat: loc.lat,
+    lon: loc.lon,
+    accuracyM: loc.accuracyM ?? null,
+    locationSource: 'api',
+    locationConfidence: 1,
+  };
+  // A report nobody could place gets the district whose centre is nearest, as intake does for a GPS fix.
+  if (!before.adminPcode) {
+    const near = await nearestDistrict(tx, point);
+    if (near) {
+      const chain = await ancestry(tx, near.pcode);
+      next.adminPcode = near.pcode;
+      next.districtPcode = near.pcode;
+      next.provincePcode = chain.find((u) => u.level === 'province')?.pcode ?? null;
+    }
+  }
+  return next;
+}
+
+function json(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+}
