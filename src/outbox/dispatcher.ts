@@ -49,6 +49,8 @@ export class Dispatcher {
     this.running = false;
     this.wake?.();
     await this.loop;
+    // Without this, a later runOnce()/drain() would take itself for a stopping loop and release every row it claims.
+    this.loop = null;
     await Promise.allSettled([...this.inflight]);
   }
 

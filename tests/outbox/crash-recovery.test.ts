@@ -1,0 +1,153 @@
+// Crash safety without killing anything: rows claimed by an instance that then "died" (claims made stale by
+// hand), and a clean shutdown in the middle of a paced batch. Runs on PGlite and on PostgreSQL.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { randomKhPhone } from '../support/factories.js';
+import { enqueue } from '../../src/outbox/enqueue.js';
+import { claimMessages, recoverStaleClaims, releaseClaims } from '../../src/outbox/claim.js';
+import type { Db } from '../../src/lib/db.js';
+import type { OutboxMessage } from '../../src/generated/prisma/client.js';
+import {
+  countBy, createOutboxFake, createTestDispatcher, fakeTransport, makeClaimsStale, outboxRow, statusCounts, uniqueBody, waitUntil,
+} from '../support/outbox.js';
+
+let testDb: TestDatabase;
+let prisma: Db;
+const fake = createOutboxFake();
+
+beforeAll(async () => {
+  await fake.start();
+  testDb = await createTestDatabase();
+  prisma = testDb.db.prisma;
+});
+afterAll(async () => {
+  await fake.close();
+  await testDb.cleanup();
+});
+afterEach(async () => {
+  fake.clear();
+  fake.delayAllMs = 0;
+  await prisma.outboxMessage.updateMany({ where: { status: { in: ['pending', 'sending'] } }, data: { status: 'cancelled' } });
+});
+
+const queue = (kind: 'alert' | 'campaign', label: string) => enqueue(prisma, { kind, to: randomKhPhone(), body: uniqueBody(label) });
+const bodiesSent = () => countBy(fake.requests, (r) => r.params.Body ?? '');
+
+describe('recovering claims of a dead instance', () => {
+  it('when claims are stale, then campaign rows become unknown and are never sent, and alert rows are sent exactly once', async () => {
+    const alerts = [await queue('alert', 'Alert A'), await queue('alert', 'Alert B'), await queue('alert', 'Alert C')];
+    const campaign: OutboxMessage[] = [];
+    for (let i = 0; i < 7; i++) campaign.push(await queue('campaign', `Campaign ${i}`));
+    // Instance "dead" claims the 3 alerts and the first 4 campaign rows, then never sends them.
+    const claimed = await claimMessages(prisma, 'dead-instance', 7);
+    expect(claimed.map((r) => r.id)).toEqual([...alerts, ...campaign.slice(0, 4)].map((r) => r.id));
+    expect(await makeClaimsStale(prisma)).toBe(7);
+
+    const dispatcher = createTestDispatcher(prisma, fakeTransport(fake), { claimTimeoutSeconds: 5 });
+    dispatcher.start();
+    try {
+      await waitUntil(async () => {
+        const c = await statusCounts(prisma);
+        return !c.pending && !c.sending && fake.messages().length === 6;
+      }, 10_000, 'all rows settled');
+    } finally {
+      await dispatcher.stop();
+    }
+
+    const sent = bodiesSent();
+    for (const a of alerts) {
+      expect(sent.get(a.body)).toBe(1);
+      expect(await outboxRow(prisma, a.id)).toMatchObject({ status: 'sent', attempts: 2, claimedBy: null });
+    }
+    for (const c of campaign.slice(0, 4)) {
+      expect(sent.get(c.body)).toBeUndefined();
+      expect(await outboxRow(prisma, c.id)).toMatchObject({ status: 'unknown', claimedBy: null, claimedAt: null, lastError: 'the sending process stopped mid-send' });
+    }
+    for (const c of campaign.slice(4)) {
+      expect(sent.get(c.body)).toBe(1);
+      expect(await outboxRow(prisma, c.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    }
+  });
+
+  it('when claims are younger than the timeout, then recovery leaves them alone', async () => {
+    const rows = [await queue('alert', 'Fresh alert'), await queue('campaign', 'Fresh campaign')];
+    await claimMessages(prisma, 'live-instance', 10);
+
+    const result = await recoverStaleClaims(prisma, 60);
+
+    expect(result).toEqual({ resent: 0, unknown: 0 });
+    for (const r of rows) expect(await outboxRow(prisma, r.id)).toMatchObject({ status: 'sending', claimedBy: 'live-instance', attempts: 1 });
+  });
+
+  it('when stale claims are recovered, then the counts say how many were resent and how many became unknown', async () => {
+    await queue('alert', 'Stale alert');
+    await queue('campaign', 'Stale campaign 1');
+    await queue('campaign', 'Stale campaign 2');
+    await claimMessages(prisma, 'dead-instance', 10);
+    await makeClaimsStale(prisma);
+
+    expect(await recoverStaleClaims(prisma, 60)).toEqual({ resent: 1, unknown: 2 });
+    expect(await recoverStaleClaims(prisma, 60)).toEqual({ resent: 0, unknown: 0 });
+  });
+});
+
+describe('releasing claims', () => {
+  it('when an instance releases its claims, then the rows are pending again with their attempts restored', async () => {
+    const rows = [await queue('campaign', 'Release 1'), await queue('campaign', 'Release 2')];
+    const claimed = await claimMessages(prisma, 'instance-a', 10);
+
+    expect(await releaseClaims(prisma, 'instance-b', claimed.map((r) => r.id))).toBe(0);
+    expect(await releaseClaims(prisma, 'instance-a', claimed.map((r) => r.id))).toBe(2);
+
+    for (const r of rows) expect(await outboxRow(prisma, r.id)).toMatchObject({ status: 'pending', attempts: 0, claimedBy: null, claimedAt: null });
+  });
+});
+
+describe('clean shutdown', () => {
+  it('when the dispatcher is stopped mid-batch, then nothing is left sending and each row was sent once or is pending untouched', async () => {
+    const rows: OutboxMessage[] = [];
+    for (let i = 0; i < 10; i++) rows.push(await queue('campaign', `Shutdown ${i}`));
+    fake.delayAllMs = 200;
+    // 5/s: batches of 3 rows, 200 ms apart, each send answered after 200 ms.
+    const dispatcher = createTestDispatcher(prisma, fakeTransport(fake), { smsRatePerSecond: 5 });
+    dispatcher.start();
+    await fake.waitFor(() => fake.requests.length >= 1);
+
+    await dispatcher.stop();
+
+    const counts = await statusCounts(prisma);
+    expect(counts.sending).toBeUndefined();
+    const sent = bodiesSent();
+    let sentRows = 0;
+    for (const r of rows) {
+      const row = await outboxRow(prisma, r.id);
+      if (row.status === 'sent') {
+        sentRows++;
+        expect(sent.get(r.body)).toBe(1);
+        expect(row.attempts).toBe(1);
+      } else {
+        expect(row).toMatchObject({ status: 'pending', attempts: 0, claimedBy: null });
+        expect(sent.get(r.body)).toBeUndefined();
+      }
+    }
+    expect(sentRows).toBeGreaterThanOrEqual(1);
+    expect(sentRows).toBeLessThan(10);
+    // Every request the fake got was answered before stop() returned: no send was abandoned mid-flight.
+    expect(fake.requests.every((r) => r.responseStatus === 201)).toBe(true);
+  });
+
+  it('when a stopped dispatcher is drained afterwards, then the remaining rows are sent, each exactly once', async () => {
+    const rows: OutboxMessage[] = [];
+    for (let i = 0; i < 6; i++) rows.push(await queue('campaign', `Restart ${i}`));
+    const dispatcher = createTestDispatcher(prisma, fakeTransport(fake), { smsRatePerSecond: 10 });
+    dispatcher.start();
+    await fake.waitFor(() => fake.requests.length >= 1);
+    await dispatcher.stop();
+
+    await dispatcher.drain(20);
+
+    expect(fake.messages()).toHaveLength(6);
+    expect([...bodiesSent().values()].every((n) => n === 1)).toBe(true);
+    for (const r of rows) expect(await outboxRow(prisma, r.id)).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+});

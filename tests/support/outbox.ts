@@ -1,0 +1,151 @@
+// Helpers for outbox tests: a Dispatcher with test-sized timings, the real twilio transport pointed at the
+// fake, row factories, and the sliding-window count used to check pacing from the fake's arrival times.
+import { randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Dispatcher, type DispatcherOptions } from '../../src/outbox/dispatcher.js';
+import { createTwilioTransport, type TwilioTransportOptions } from '../../src/messaging/twilio-transport.js';
+import type { Transport } from '../../src/messaging/transport.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { systemClock } from '../../src/lib/clock.js';
+import type { Db } from '../../src/lib/db.js';
+import { createFakeTwilio, type FakeTwilio, type FakeTwilioOptions } from './fake-twilio.js';
+import { PUBLIC_BASE_URL, TEST_AUTH_TOKEN } from './app.js';
+import { randomKhPhone, randomSid } from './factories.js';
+
+export const FROM = '+85523000000';
+export const STATUS_PATH = '/webhooks/twilio/status';
+
+/** A fake Twilio that signs callbacks with the test app's auth token, so they pass its signature check. */
+export function createOutboxFake(opts: Partial<FakeTwilioOptions> = {}): FakeTwilio {
+  return createFakeTwilio({ accountSid: randomSid('AC'), authToken: TEST_AUTH_TOKEN, ...opts });
+}
+
+export function fakeTransport(fake: FakeTwilio, over: Partial<TwilioTransportOptions> = {}): Transport {
+  return createTwilioTransport({
+    accountSid: fake.accountSid,
+    authToken: fake.authToken,
+    from: FROM,
+    apiBaseUrl: fake.baseUrl,
+    timeoutMs: 5000,
+    ...over,
+  });
+}
+
+/** Options for a fast test dispatcher: unpaced unless asked, retries after tens of milliseconds. */
+export function dispatcherOptions(over: Partial<DispatcherOptions> = {}): DispatcherOptions {
+  return {
+    instanceId: `test-${randomBytes(4).toString('hex')}`,
+    smsRatePerSecond: 0,
+    callsConcurrent: 2,
+    concurrency: 10,
+    claimTimeoutSeconds: 60,
+    pollMs: 20,
+    maxAttempts: 5,
+    retryBaseMs: 20,
+    retryMaxMs: 100,
+    defaultSender: FROM,
+    publicBaseUrl: PUBLIC_BASE_URL,
+    ...over,
+  };
+}
+
+export function createTestDispatcher(prisma: Db, transport: Transport, over: Partial<DispatcherOptions> = {}): Dispatcher {
+  return new Dispatcher(prisma, transport, dispatcherOptions(over), createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), systemClock);
+}
+
+export async function createSubscriber(prisma: Db, over: { phone?: string; status?: 'active' | 'inactive' } = {}) {
+  return prisma.subscriber.create({
+    data: { phone: over.phone ?? randomKhPhone(), status: over.status ?? 'active', language: 'en', joinedAt: new Date() },
+  });
+}
+
+export const outboxRow = (prisma: Db, id: number) => prisma.outboxMessage.findUniqueOrThrow({ where: { id } });
+
+/** Makes every pending row (or the given ones) due now, instead of waiting out the backoff. */
+export async function makeDue(prisma: Db, ids?: number[]): Promise<void> {
+  if (ids) await prisma.$executeRaw`UPDATE outbox SET next_attempt_at = now() WHERE id = ANY(${ids}::int[])`;
+  else await prisma.$executeRaw`UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending'`;
+}
+
+/** Makes every current claim look as if its process died ten minutes ago. */
+export async function makeClaimsStale(prisma: Db): Promise<number> {
+  return prisma.$executeRaw`UPDATE outbox SET claimed_at = now() - interval '10 minutes' WHERE status = 'sending'`;
+}
+
+/** A unique body, so the fake's requests can be matched back to rows. */
+export const uniqueBody = (label: string) => `${label} ${randomBytes(5).toString('hex')}`;
+
+/** The most timestamps in any half-open window [t, t + windowMs) starting at one of them. */
+export function maxInWindow(times: number[], windowMs = 1000): number {
+  const t = [...times].sort((a, b) => a - b);
+  let max = 0;
+  let j = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (j < i) j = i;
+    while (j < t.length && t[j]! - t[i]! < windowMs) j++;
+    max = Math.max(max, j - i);
+  }
+  return max;
+}
+
+/** Counts occurrences of each key. */
+export function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const it of items) m.set(key(it), (m.get(key(it)) ?? 0) + 1);
+  return m;
+}
+
+export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Counts rows by status, for "nothing left pending or sending". */
+export async function statusCounts(prisma: Db): Promise<Record<string, number>> {
+  const rows = await prisma.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
+  return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
+}
+
+export const CHILD_SCRIPT = fileURLToPath(new URL('./outbox-dispatcher-child.ts', import.meta.url));
+
+export interface ChildDispatcherEnv {
+  databaseUrl: string;
+  schema: string;
+  fakeUrl: string;
+  accountSid: string;
+  authToken: string;
+  instanceId: string;
+  ratePerSecond: number;
+}
+
+/** Runs a Dispatcher in another process (see outbox-dispatcher-child.ts); resolves once it has started. */
+export async function spawnChildDispatcher(env: ChildDispatcherEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT], {
+    env: {
+      ...process.env,
+      CHILD_DATABASE_URL: env.databaseUrl,
+      CHILD_SCHEMA: env.schema,
+      CHILD_FAKE_URL: env.fakeUrl,
+      CHILD_ACCOUNT_SID: env.accountSid,
+      CHILD_AUTH_TOKEN: env.authToken,
+      CHILD_INSTANCE_ID: env.instanceId,
+      CHILD_RATE: String(env.ratePerSecond),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`child dispatcher exited (${code}) before starting: ${stderr}`)));
+  });
+  return child;
+}
