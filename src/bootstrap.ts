@@ -11,6 +11,7 @@ import { createKeywordTable } from './subscribers/keywords.js';
 import { createTransport } from './messaging/index.js';
 import type { Transport } from './messaging/transport.js';
 import { Dispatcher } from './outbox/dispatcher.js';
+import { createHttpForwarder } from './messaging/forwarder.js';
 import { buildVocabulary, type ReportVocabulary } from './reports/parse/vocabulary.js';
 import { SUPPORTED_LOCALES } from './config.js';
 
@@ -62,6 +63,7 @@ export function createDispatcher(ctx: AppContext): Dispatcher {
     },
     ctx.log.child({ component: 'dispatcher' }),
     ctx.clock,
+    createHttpForwarder({ timeoutMs: c.twilio.timeoutMs }),
   );
   ctx.outbox = { notify: () => dispatcher.notify() };
   return dispatcher;

@@ -92,6 +92,14 @@ const ConfigSchema = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   })
   .superRefine((c, ctx) => {
+    // A claim must outlive a slow send, or another instance "recovers" a send that is still in flight.
+    if (c.SEND_CLAIM_TIMEOUT_SECONDS * 1000 < 2 * c.TWILIO_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SEND_CLAIM_TIMEOUT_SECONDS'],
+        message: `must be at least twice TWILIO_TIMEOUT_MS (${c.TWILIO_TIMEOUT_MS} ms)`,
+      });
+    }
     if (c.NODE_ENV !== 'production') return;
     // A production service that cannot verify Twilio signatures or authenticate admins must not start.
     for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'ADMIN_API_KEY', 'PUBLIC_BASE_URL'] as const) {

@@ -7,6 +7,7 @@
 // never leave a report without a team.
 import twilio from 'twilio';
 import type { Alert, HazardReport, Prisma, TeamContact } from '../generated/prisma/client.js';
+import type { ReportStatus } from '../generated/prisma/enums.js';
 import type { AppContext } from '../context.js';
 import type { Job } from '../jobs/scheduler.js';
 import { enqueue } from '../outbox/enqueue.js';
@@ -20,13 +21,15 @@ type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'clock' | 'log'>;
 
 export const ALERT_BATCH = 100;
 export const DIALOGUE_BATCH = 50;
+/** A team has the report in hand: nobody needs waking. (acknowledgedAt survives a re-dispatch, status does not.) */
+const TAKEN: readonly ReportStatus[] = ['acknowledged', 'verified', 'tasked'];
 /** Steps: 0 alert sent → 1 next contact texted → 2 first contact called → 3 fallback texted (last). */
 export const LAST_STEP = 3;
 
 export interface EscalationRunResult {
   /** Alerts moved on by a step. */
   escalated: number;
-  /** Alerts of reports closed meanwhile, closed without sending. */
+  /** Alerts of reports closed or taken on meanwhile (not by an SMS ACK), settled without sending. */
   closed: number;
   /** Reports routed because their reporter did not answer the location question in time. */
   routed: number;
@@ -154,12 +157,12 @@ async function advance(ctx: Ctx, tx: Tx, alert: DueAlert, now: Date): Promise<'e
     await tx.alert.update({ where: { id: alert.id }, data: { nextEscalationAt: null } });
     return 'idle';
   }
-  if (!isOpen(report) || report.acknowledgedAt) {
-    // Settled without passing through an ACK by SMS (API, another alert): stop quietly.
+  if (!isOpen(report) || TAKEN.includes(report.status)) {
+    // Closed or taken on without an ACK by SMS (the API, another alert): stop quietly, send nothing.
     await tx.alert.update({
       where: { id: alert.id },
       data: isOpen(report)
-        ? { state: 'acknowledged', acknowledgedAt: report.acknowledgedAt, nextEscalationAt: null }
+        ? { state: 'acknowledged', acknowledgedAt: report.acknowledgedAt ?? now, nextEscalationAt: null }
         : { state: 'closed', nextEscalationAt: null },
     });
     return 'closed';

@@ -46,6 +46,8 @@ async function openPglite(dataDir: string): Promise<Database> {
   let client: PGlite;
   try {
     client = await PGlite.create(inMemory ? dataDir : resolve(dataDir, 'pglite'));
+    // One connection for the life of the process: the session setting holds. See openPostgres for why.
+    await client.exec(`SET TIME ZONE 'UTC'`);
   } catch (err) {
     unlock();
     throw err;
@@ -71,12 +73,10 @@ async function openPglite(dataDir: string): Promise<Database> {
 }
 
 async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
-  const searchPath = opts.schema ? `-c search_path="${opts.schema.replace(/"/g, '')}"` : undefined;
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: opts.poolSize ?? 10,
-    ...(searchPath ? { options: searchPath } : {}),
-  });
+  // Timestamps are stored without a zone and written in UTC by Prisma, while SQL compares them with now():
+  // every session must run in UTC, whatever the server's own time zone (a Cambodian server's is +07).
+  const options = ['-c TimeZone=UTC', ...(opts.schema ? [`-c search_path="${opts.schema.replace(/"/g, '')}"`] : [])].join(' ');
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options });
   // A broken idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const prisma = new PrismaClient({

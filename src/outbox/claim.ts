@@ -12,8 +12,11 @@ export type ClaimedRow = Pick<
 const RETURNING = `o.id, o.kind::text AS kind, o.channel, o.priority, o.recipient, o.sender, o.body, o.segments,
   o.attempts, o.subscriber_id AS "subscriberId", o.campaign_id AS "campaignId"`;
 
-/** Due SMS and webhook rows, by priority then due time. */
-export async function claimMessages(prisma: Db, instanceId: string, limit: number): Promise<ClaimedRow[]> {
+/**
+ * Due SMS and webhook rows, by priority then due time. `startNow` stamps them as handed to the provider at
+ * once (unpaced sending); paced rows get their planned send time from reserveSlot instead.
+ */
+export async function claimMessages(prisma: Db, instanceId: string, limit: number, startNow = false): Promise<ClaimedRow[]> {
   if (limit <= 0) return [];
   const rows = await prisma.$queryRawUnsafe<ClaimedRow[]>(
     `WITH due AS (
@@ -24,11 +27,12 @@ export async function claimMessages(prisma: Db, instanceId: string, limit: numbe
        FOR UPDATE SKIP LOCKED
      )
      UPDATE outbox o SET status = 'sending', claimed_at = now(), claimed_by = $1, attempts = o.attempts + 1,
-       updated_at = now()
+       send_started_at = CASE WHEN $3 OR o.channel <> 'sms' THEN now() ELSE NULL END, updated_at = now()
      FROM due WHERE o.id = due.id
      RETURNING ${RETURNING}`,
     instanceId,
     limit,
+    startNow,
   );
   return sortByPriority(rows);
 }
@@ -53,7 +57,7 @@ export async function claimCalls(prisma: Db, instanceId: string, concurrent: num
          ORDER BY priority, next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED
        )
        UPDATE outbox o SET status = 'sending', claimed_at = now(), claimed_by = $1, attempts = o.attempts + 1,
-         updated_at = now()
+         send_started_at = now(), updated_at = now()
        FROM due WHERE o.id = due.id
        RETURNING ${RETURNING}`,
       instanceId,
@@ -68,21 +72,23 @@ export async function releaseClaims(prisma: Db, instanceId: string, ids: number[
   if (ids.length === 0) return 0;
   return prisma.$executeRaw`
     UPDATE outbox SET status = 'pending', claimed_at = NULL, claimed_by = NULL, attempts = GREATEST(attempts - 1, 0),
-      updated_at = now()
+      send_started_at = NULL, updated_at = now()
     WHERE id = ANY(${ids}::int[]) AND status = 'sending' AND claimed_by = ${instanceId}`;
 }
 
 /**
- * Rows left `sending` by a process that died. We cannot know whether the provider got them: a campaign
- * message becomes `unknown` (a villager must never get a duplicate), anything else is sent again (an alert
- * must arrive, and a duplicate alert is harmless).
+ * Rows left `sending` by a process that died. A row whose send had started may have reached the provider: a
+ * campaign message then becomes `unknown` (a villager must never get a duplicate) and anything else is sent
+ * again (an alert must arrive; a duplicate alert is harmless). A row that was claimed but whose planned send
+ * time had not come is simply sent again.
  */
 export async function recoverStaleClaims(prisma: Db, olderThanSeconds: number): Promise<{ resent: number; unknown: number }> {
   const rows = await prisma.$queryRaw<{ status: string; n: number }[]>`
     WITH stale AS (
       UPDATE outbox SET
-        status = (CASE WHEN kind = 'campaign' THEN 'unknown' ELSE 'pending' END)::"OutboxStatus",
-        claimed_at = NULL, claimed_by = NULL, next_attempt_at = now(), updated_at = now(),
+        status = (CASE WHEN kind = 'campaign' AND send_started_at <= now() THEN 'unknown' ELSE 'pending' END)::"OutboxStatus",
+        attempts = CASE WHEN send_started_at IS NULL OR send_started_at > now() THEN GREATEST(attempts - 1, 0) ELSE attempts END,
+        claimed_at = NULL, claimed_by = NULL, send_started_at = NULL, next_attempt_at = now(), updated_at = now(),
         last_error = 'the sending process stopped mid-send'
       WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => ${olderThanSeconds}::float8)
       RETURNING status

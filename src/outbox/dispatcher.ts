@@ -6,6 +6,7 @@ import type { Db } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import type { Clock } from '../lib/clock.js';
 import type { Transport, SendResult } from '../messaging/transport.js';
+import type { Forwarder } from '../messaging/forwarder.js';
 import { claimCalls, claimMessages, recoverStaleClaims, releaseClaims, type ClaimedRow } from './claim.js';
 import { reserveSlot } from './pacing.js';
 import { recordSendResult, type RetryPolicy } from './record-result.js';
@@ -36,6 +37,8 @@ export class Dispatcher {
     private readonly opts: DispatcherOptions,
     private readonly log: Logger,
     private readonly clock: Clock,
+    /** Team webhooks; rows of channel 'webhook' fail permanently without one. */
+    private readonly forwarder: Forwarder | null = null,
   ) {}
 
   start(): void {
@@ -121,7 +124,8 @@ export class Dispatcher {
   private async dispatchBatch(): Promise<number> {
     const calls = await claimCalls(this.prisma, this.opts.instanceId, this.opts.callsConcurrent);
     for (const row of calls) await this.startSend(row);
-    const rows = await claimMessages(this.prisma, this.opts.instanceId, this.batchSize());
+    const paced = this.opts.smsRatePerSecond > 0;
+    const rows = await claimMessages(this.prisma, this.opts.instanceId, this.batchSize(), !paced);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       if (!this.running && this.loop) {
@@ -130,8 +134,8 @@ export class Dispatcher {
         this.log.info({ released: rest.length }, 'released claimed rows on shutdown');
         break;
       }
-      if (row.channel === 'sms') {
-        const wait = await reserveSlot(this.prisma, row.sender ?? this.opts.defaultSender, row.segments, this.opts.smsRatePerSecond);
+      if (row.channel === 'sms' && paced) {
+        const wait = await reserveSlot(this.prisma, row.sender ?? this.opts.defaultSender, row.segments, this.opts.smsRatePerSecond, row.id);
         if (wait > 0) await sleep(wait);
       }
       await this.startSend(row);
@@ -149,10 +153,12 @@ export class Dispatcher {
     const statusCallback = `${this.opts.publicBaseUrl}/webhooks/twilio/status?o=${row.id}`;
     let result: SendResult;
     try {
-      result =
-        row.channel === 'voice'
-          ? await this.transport.placeCall({ to: row.recipient, from: row.sender ?? undefined, twiml: row.body, statusCallback })
-          : await this.transport.sendSms({ to: row.recipient, from: row.sender ?? undefined, body: row.body, statusCallback });
+      if (row.channel === 'webhook') result = await this.postWebhook(row);
+      else if (row.channel === 'voice') {
+        result = await this.transport.placeCall({ to: row.recipient, from: row.sender ?? undefined, twiml: row.body, statusCallback });
+      } else {
+        result = await this.transport.sendSms({ to: row.recipient, from: row.sender ?? undefined, body: row.body, statusCallback });
+      }
     } catch (err) {
       // A transport must return errors, not throw; if one throws anyway, treat it as retryable.
       result = { ok: false, error: { kind: 'transient', code: null, message: (err as Error).message ?? String(err) } };
@@ -163,6 +169,18 @@ export class Dispatcher {
       // The row stays `sending`; crash recovery will settle it. Log loudly: this should not happen.
       this.log.error({ err, outboxId: row.id }, 'could not record a send result');
     }
+  }
+
+  private async postWebhook(row: ClaimedRow): Promise<SendResult> {
+    if (!this.forwarder) {
+      return { ok: false, error: { kind: 'permanent', code: null, message: 'no webhook forwarder configured' } };
+    }
+    // The secret stays with the team, never in the outbox: looked up at send time.
+    const [team] = await this.prisma.$queryRaw<{ secret: string | null }[]>`
+      SELECT t.webhook_secret AS secret FROM outbox o
+      JOIN alerts a ON a.id = o.alert_id JOIN clearance_teams t ON t.id = a.team_id
+      WHERE o.id = ${row.id}`;
+    return this.forwarder.post({ url: row.recipient, body: row.body, secret: team?.secret ?? null });
   }
 }
 

@@ -9,15 +9,23 @@ import type { Db } from '../lib/db.js';
  */
 export const PACING_HEADROOM = 0.01;
 
-/** Reserves the next slot for `cost` segments at `ratePerSecond`; returns how many ms to wait before sending. */
-export async function reserveSlot(prisma: Db, sender: string, cost: number, ratePerSecond: number): Promise<number> {
+/**
+ * Reserves the next slot for `cost` segments at `ratePerSecond`; returns how many ms to wait before sending.
+ * With `rowId`, the same statement stamps the row's planned send time, which crash recovery relies on.
+ */
+export async function reserveSlot(prisma: Db, sender: string, cost: number, ratePerSecond: number, rowId?: number): Promise<number> {
   if (ratePerSecond <= 0) return 0;
   const seconds = cost / (ratePerSecond * (1 - PACING_HEADROOM));
   const [row] = await prisma.$queryRaw<{ wait_ms: number }[]>`
-    INSERT INTO sender_pacing AS p (sender, next_free_at)
-    VALUES (${sender}, clock_timestamp() + make_interval(secs => ${seconds}::float8))
-    ON CONFLICT (sender) DO UPDATE
-      SET next_free_at = GREATEST(p.next_free_at, clock_timestamp()) + make_interval(secs => ${seconds}::float8)
-    RETURNING GREATEST(0, EXTRACT(EPOCH FROM (p.next_free_at - clock_timestamp())) * 1000 - ${seconds * 1000}::float8)::float8 AS wait_ms`;
+    WITH slot AS (
+      INSERT INTO sender_pacing AS p (sender, next_free_at)
+      VALUES (${sender}, clock_timestamp() + make_interval(secs => ${seconds}::float8))
+      ON CONFLICT (sender) DO UPDATE
+        SET next_free_at = GREATEST(p.next_free_at, clock_timestamp()) + make_interval(secs => ${seconds}::float8)
+      RETURNING p.next_free_at - make_interval(secs => ${seconds}::float8) AS starts_at
+    ), stamp AS (
+      UPDATE outbox SET send_started_at = (SELECT starts_at FROM slot) WHERE id = ${rowId ?? -1}
+    )
+    SELECT GREATEST(0, EXTRACT(EPOCH FROM (starts_at - clock_timestamp())) * 1000)::float8 AS wait_ms FROM slot`;
   return Math.max(0, Number(row?.wait_ms ?? 0));
 }

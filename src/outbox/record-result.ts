@@ -47,18 +47,15 @@ export async function recordSendResult(prisma: Db, row: ClaimedRow, result: Send
   const unknown = kind === 'transient' && maybeDelivered === true && row.kind === 'campaign';
   const retry = kind === 'transient' && !unknown && row.attempts < policy.maxAttempts;
   await prisma.$transaction(async (tx) => {
-    await tx.outboxMessage.updateMany({
-      where: { id: row.id, status: 'sending' },
-      data: {
-        status: unknown ? 'unknown' : retry ? 'pending' : 'failed',
-        nextAttemptAt: retry ? new Date(now.getTime() + backoffMs(row.attempts, policy)) : undefined,
-        lastErrorCode: code,
-        lastError: message.slice(0, 500),
-        claimedAt: null,
-        claimedBy: null,
-        updatedAt: now,
-      },
-    });
+    // The next attempt is timed on the database clock, like claims and pacing, so instances' clocks never matter.
+    await tx.$executeRaw`
+      UPDATE outbox SET
+        status = ${unknown ? 'unknown' : retry ? 'pending' : 'failed'}::"OutboxStatus",
+        next_attempt_at = CASE WHEN ${retry} THEN now() + make_interval(secs => ${backoffMs(row.attempts, policy) / 1000}::float8) ELSE next_attempt_at END,
+        last_error_code = ${code}, last_error = ${message.slice(0, 500)},
+        claimed_at = NULL, claimed_by = NULL, send_started_at = CASE WHEN ${retry} THEN NULL ELSE send_started_at END,
+        updated_at = ${now}
+      WHERE id = ${row.id} AND status = 'sending'`;
     await applyRecipientError(tx, row.recipient, row.subscriberId, kind, now);
   });
 }
@@ -98,12 +95,17 @@ export async function applyStatusCallback(
   );
   const row = rows[0];
   if (!row) return { matched: false, changed: false };
+  // A forward move changes the status; a same-level one (ringing → in-progress) only records the provider's word.
   const changed = await prisma.$executeRawUnsafe(
-    `UPDATE outbox SET status = $2::"OutboxStatus", provider_id = COALESCE(provider_id, $3), provider_status = $4,
+    `UPDATE outbox SET
+       status = CASE WHEN ${RANK_SQL('status')} < $7 THEN $2::"OutboxStatus" ELSE status END,
+       provider_id = COALESCE(provider_id, $3), provider_status = $4,
        last_error_code = COALESCE($5, last_error_code),
-       sent_at = COALESCE(sent_at, $6), delivered_at = CASE WHEN $2 = 'delivered' THEN $6 ELSE delivered_at END,
-       claimed_at = NULL, claimed_by = NULL, updated_at = $6
-     WHERE id = $1 AND ${RANK_SQL('status')} < $7`,
+       sent_at = COALESCE(sent_at, $6), delivered_at = CASE WHEN $2 = 'delivered' THEN COALESCE(delivered_at, $6) ELSE delivered_at END,
+       claimed_at = CASE WHEN ${RANK_SQL('status')} < $7 THEN NULL ELSE claimed_at END,
+       claimed_by = CASE WHEN ${RANK_SQL('status')} < $7 THEN NULL ELSE claimed_by END,
+       updated_at = $6
+     WHERE id = $1 AND ${RANK_SQL('status')} <= $7 AND ${RANK_SQL('status')} < 3`,
     row.id, cb.status, cb.providerId, cb.providerStatus, cb.errorCode, now, RANK[cb.status],
   );
   if (cb.errorCode === '21610') await applyRecipientError(prisma, row.recipient, row.subscriber_id, 'opted_out', now);

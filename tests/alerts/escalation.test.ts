@@ -209,6 +209,34 @@ describe('escalation with a fallback team', () => {
     expect(await t.ctx.prisma.alert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({ state: 'closed', nextEscalationAt: null });
   });
 
+  it('when the report was taken on without an SMS ACK (e.g. through the API), then its alert is settled and nothing is sent', async () => {
+    const { report, alertId, t0 } = await routedReport(t);
+    await t.ctx.prisma.hazardReport.update({ where: { id: report.id }, data: { status: 'tasked' } });
+
+    expect(await job.run(new Date(t0 + 15 * MIN))).toMatchObject({ escalated: 0, closed: 1 });
+
+    expect(await rowsOf(t, alertId)).toHaveLength(0);
+    expect(await t.ctx.prisma.alert.findUniqueOrThrow({ where: { id: alertId } })).toMatchObject({ state: 'acknowledged', nextEscalationAt: null });
+  });
+
+  it('when one alert cannot be escalated, then it is rolled back alone and the others still go out', async () => {
+    const good = await routedReport(t);
+    // An alert whose SMS cannot be built (a place text far over the 1,600-character SMS limit).
+    const bad = await t.ctx.prisma.hazardReport.create({
+      data: { status: 'dispatched', originalText: 'x', reporterPhone: randomKhPhone(), locationText: 'far away '.repeat(300), createdAt: new Date(good.t0) },
+    });
+    const badAlert = await t.ctx.prisma.alert.create({
+      data: { reportId: bad.id, teamId: km.teamId, contactId: km.id, nextEscalationAt: new Date(good.t0 + 15 * MIN - 1) },
+    });
+
+    expect(await job.run(new Date(good.t0 + 15 * MIN))).toMatchObject({ escalated: 1 });
+
+    expect(await rowsOf(t, good.alertId)).toHaveLength(1);
+    expect(await rowsOf(t, badAlert.id)).toHaveLength(0);
+    expect(await t.ctx.prisma.alert.findUniqueOrThrow({ where: { id: badAlert.id } })).toMatchObject({ state: 'open', step: 0 });
+    expect(await t.ctx.prisma.reportEvent.count({ where: { reportId: bad.id, kind: 'escalation' } })).toBe(0);
+  });
+
   it('when a report waits for its place longer than the dialogue wait, then it is routed without it', async () => {
     const p = t.ctx.prisma;
     const t0 = t.clock.now().getTime();

@@ -150,3 +150,10 @@ describe('.env.example', () => {
     expect(undocumented).toEqual([]);
   });
 });
+
+describe('outbox timing', () => {
+  it('when the claim timeout is shorter than two send timeouts, then start-up names SEND_CLAIM_TIMEOUT_SECONDS', () => {
+    expect(() => loadConfig({ SEND_CLAIM_TIMEOUT_SECONDS: '20', TWILIO_TIMEOUT_MS: '15000' })).toThrow(/SEND_CLAIM_TIMEOUT_SECONDS: must be at least twice/);
+    expect(() => loadConfig({ SEND_CLAIM_TIMEOUT_SECONDS: '30', TWILIO_TIMEOUT_MS: '15000' })).not.toThrow();
+  });
+});

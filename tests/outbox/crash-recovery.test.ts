@@ -38,8 +38,9 @@ describe('recovering claims of a dead instance', () => {
     const alerts = [await queue('alert', 'Alert A'), await queue('alert', 'Alert B'), await queue('alert', 'Alert C')];
     const campaign: OutboxMessage[] = [];
     for (let i = 0; i < 7; i++) campaign.push(await queue('campaign', `Campaign ${i}`));
-    // Instance "dead" claims the 3 alerts and the first 4 campaign rows, then never sends them.
-    const claimed = await claimMessages(prisma, 'dead-instance', 7);
+    // Instance "dead" claims the 3 alerts and the first 4 campaign rows and hands them to the provider (unpaced:
+    // started at once), then dies before recording anything.
+    const claimed = await claimMessages(prisma, 'dead-instance', 7, true);
     expect(claimed.map((r) => r.id)).toEqual([...alerts, ...campaign.slice(0, 4)].map((r) => r.id));
     expect(await makeClaimsStale(prisma)).toBe(7);
 
@@ -83,11 +84,29 @@ describe('recovering claims of a dead instance', () => {
     await queue('alert', 'Stale alert');
     await queue('campaign', 'Stale campaign 1');
     await queue('campaign', 'Stale campaign 2');
-    await claimMessages(prisma, 'dead-instance', 10);
+    await claimMessages(prisma, 'dead-instance', 10, true);
     await makeClaimsStale(prisma);
 
     expect(await recoverStaleClaims(prisma, 60)).toEqual({ resent: 1, unknown: 2 });
     expect(await recoverStaleClaims(prisma, 60)).toEqual({ resent: 0, unknown: 0 });
+  });
+
+  it('when a dead instance had claimed paced campaign rows whose send never started, then they are sent once, not lost', async () => {
+    const waiting = [await queue('campaign', 'Never started 1'), await queue('campaign', 'Never started 2')];
+    // Paced claim: no send time is stamped until the pacing slot is reserved, and the process died before that.
+    await claimMessages(prisma, 'dead-instance', 10, false);
+    await makeClaimsStale(prisma);
+
+    expect(await recoverStaleClaims(prisma, 60)).toEqual({ resent: 2, unknown: 0 });
+    for (const r of waiting) expect(await outboxRow(prisma, r.id)).toMatchObject({ status: 'pending', attempts: 0, sendStartedAt: null });
+
+    const dispatcher = createTestDispatcher(prisma, fakeTransport(fake));
+    await dispatcher.drain();
+    const sent = bodiesSent();
+    for (const r of waiting) {
+      expect(sent.get(r.body)).toBe(1);
+      expect(await outboxRow(prisma, r.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    }
   });
 });
 
