@@ -8,6 +8,9 @@ import { createLogger } from './lib/logger.js';
 import { buildContext, createDispatcher } from './bootstrap.js';
 import { createApp } from './app.js';
 import { seedDemo } from './demo/seed-demo.js';
+import { createScheduler } from './jobs/scheduler.js';
+import { createEscalationJob } from './alerts/escalation.js';
+import { ensureFallbackCoordinator } from './alerts/fallback-coordinator.js';
 
 async function main() {
   let config;
@@ -39,7 +42,9 @@ async function main() {
 
   const ctx = buildContext(config, database, { log, defaultMetrics: true });
   if (config.demoData) await seedDemo(database.prisma, log);
+  await ensureFallbackCoordinator(ctx);
   const dispatcher = createDispatcher(ctx);
+  const scheduler = createScheduler(ctx, [createEscalationJob(ctx)]);
 
   const app = createApp(ctx);
   const server: Server = await new Promise((resolve) => {
@@ -55,6 +60,7 @@ async function main() {
     });
   });
   if (config.outbox.enabled) dispatcher.start();
+  scheduler.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -73,6 +79,8 @@ async function main() {
       }),
       // Finishes sends in flight and gives back claimed rows it has not started.
       dispatcher.stop(),
+      // Lets a running job finish its batch; it is idempotent, so an interrupted one would also be safe.
+      scheduler.stop(),
     ]);
     await database.close();
     log.info('stopped');

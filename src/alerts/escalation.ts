@@ -14,7 +14,8 @@ import { enqueue } from '../outbox/enqueue.js';
 import { isOpen } from '../reports/lifecycle.js';
 import { SYSTEM } from '../reports/actor.js';
 import { formatAlert, timeZoneOf } from './format-alert.js';
-import { ackMinutes, findFallbackTeam, placeName, routeReport } from './route-report.js';
+import { ackMinutes, findFallbackTeam, placeName } from './route-report.js';
+import { settle } from '../reports/intake.js';
 
 type Tx = Prisma.TransactionClient;
 type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'clock' | 'log'>;
@@ -286,7 +287,7 @@ function spokenPlace(place: string | null, report: HazardReport): string | null 
 /** Reports still waiting for the reporter's answer about the place after dialogueWaitMinutes: route them now. */
 async function routeUnansweredReports(ctx: Ctx, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - ctx.config.reports.dialogueWaitMinutes * 60_000);
-  // routeReport stamps with ctx.clock; this run's `now` is the time that counts.
+  // Routing stamps with ctx.clock; this run's `now` is the time that counts.
   const at: Ctx = { ...ctx, clock: { now: () => now } };
   return ctx.prisma.$transaction(
     async (tx) => {
@@ -303,7 +304,8 @@ async function routeUnansweredReports(ctx: Ctx, now: Date): Promise<number> {
         await tx.reportEvent.create({
           data: { reportId: id, kind: 'dialogue', actor: SYSTEM.id, actorType: SYSTEM.type, note: 'no answer about the place: routed without it', at: now },
         });
-        await routeReport(at, tx, report);
+        // Duplicate check first, as for any report whose place is settled.
+        await settle(at, tx, report, null);
         routed++;
       });
       return routed;

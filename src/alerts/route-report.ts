@@ -77,6 +77,7 @@ export async function routeReport(ctx: Ctx, tx: Tx, report: HazardReport): Promi
       contactId: contact?.id ?? null,
       step: 0,
       nextEscalationAt: new Date(now.getTime() + ackMinutes(ctx, report) * 60_000),
+      createdAt: now,
     },
   });
   await enqueue(tx, { kind: 'alert', to: recipient, body: text, locale, reportId: report.id, alertId: alert.id, dedupeKey: `alert:${alert.id}:0` });

@@ -84,7 +84,12 @@ function replyFor(ctx: AppContext, report: HazardReport, opts: { ask?: 'askLocat
 }
 
 /** Once the place is known (or we stop asking): duplicate check, then routing to the team. */
-async function settle(ctx: AppContext, tx: Tx, report: HazardReport, adminLevel: string | null): Promise<HazardReport> {
+export async function settle(
+  ctx: Pick<AppContext, 'config' | 'i18n' | 'clock' | 'log'>,
+  tx: Tx,
+  report: HazardReport,
+  adminLevel: string | null,
+): Promise<HazardReport> {
   const now = ctx.clock.now();
   const dup = await findDuplicate(tx, { ...report, adminLevel }, {
     meters: ctx.config.reports.dedupeMeters, days: ctx.config.reports.dedupeDays, now, excludeId: report.id,

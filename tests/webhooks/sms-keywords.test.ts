@@ -105,12 +105,15 @@ describe('STOP and START', () => {
     expect(await subscriber(phone)).toMatchObject({ status: 'opted_out' });
   });
 
-  it('when "stop" starts a longer message, then it is not an opt-out but gets the safety advice', async () => {
+  it('when "stop" starts a longer message, then it is not an opt-out but a report with the safety advice', async () => {
     const phone = randomKhPhone();
     await send(phone, 'LANG EN');
-    const { reply } = await send(phone, 'Stop! there is a mine near my house');
-    expect(reply).toBe(t.ctx.i18n.t('en', 'safety.reply'));
+    const { reply, params } = await send(phone, 'Stop! there is a mine near my house');
+    expect(reply).toContain(t.ctx.i18n.t('en', 'safety.reply'));
     expect(await subscriber(phone)).toMatchObject({ status: 'inactive' });
+    const inbound = await t.ctx.prisma.inboundMessage.findUniqueOrThrow({ where: { messageSid: params.MessageSid } });
+    expect(inbound.handledAs).toMatch(/^report/);
+    expect(inbound.reportId).not.toBeNull();
   });
 
   it('when an opted-out number sends START, then its district subscription resumes', async () => {
@@ -168,17 +171,18 @@ describe('retries and bad input', () => {
     const phone = randomKhPhone();
     const body = `${'មីន💣 near school \u0000\u0007\u001b '.repeat(60)}`.slice(0, 1600);
     const { reply, params } = await send(phone, body);
-    expect(reply).toBe(t.ctx.i18n.t('km', 'safety.reply'));
+    expect(reply).toContain(t.ctx.i18n.t('km', 'safety.reply'));
     const stored = await t.ctx.prisma.inboundMessage.findUnique({ where: { messageSid: params.MessageSid } });
     expect(stored!.body).not.toMatch(/[\u0000-\u0008\u001b]/);
     expect(stored!.body).toContain('មីន💣 near school');
-    expect(stored!.handledAs).toBe('text');
+    expect(stored!.handledAs).toMatch(/^report/);
   });
 
-  it('when the sender is not a phone number, then the message is kept and the safety advice sent', async () => {
+  it('when the sender is not a phone number, then the message is kept as a report and the safety advice sent', async () => {
     const { reply, params } = await send('SHORTCODE', 'hello');
-    expect(reply).toBe(t.ctx.i18n.t('en', 'safety.reply'));
+    expect(reply).toContain(t.ctx.i18n.t('en', 'safety.reply'));
     const stored = await t.ctx.prisma.inboundMessage.findUnique({ where: { messageSid: params.MessageSid } });
-    expect(stored).toMatchObject({ fromPhone: 'SHORTCODE', handledAs: 'text:unknown_sender', subscriberId: null });
+    expect(stored).toMatchObject({ fromPhone: 'SHORTCODE', subscriberId: null });
+    expect(stored!.handledAs).toMatch(/^report/);
   });
 });
