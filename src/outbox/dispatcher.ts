@@ -8,8 +8,11 @@ import type { Clock } from '../lib/clock.js';
 import type { Transport, SendResult } from '../messaging/transport.js';
 import type { Forwarder } from '../messaging/forwarder.js';
 import { claimCalls, claimMessages, recoverStaleClaims, releaseClaims, type ClaimedRow } from './claim.js';
-import { reserveSlot } from './pacing.js';
-import { recordSendResult, type RetryPolicy } from './record-result.js';
+import { delaySender, reserveSlot } from './pacing.js';
+
+/** How late a paced send may leave before the sender's later slots are pushed back. */
+const LATE_TOLERANCE_MS = 2;
+import { recordAccepted, recordSendResult, type Accepted, type RetryPolicy } from './record-result.js';
 
 export interface DispatcherOptions extends RetryPolicy {
   instanceId: string;
@@ -30,6 +33,9 @@ export class Dispatcher {
   private wake: (() => void) | null = null;
   private readonly inflight = new Set<Promise<void>>();
   private lastRecovery = 0;
+  /** Accepted sends waiting to be recorded together (see recordAccepted). */
+  private accepted: { item: Accepted; done: () => void }[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly prisma: Db,
@@ -135,16 +141,26 @@ export class Dispatcher {
         break;
       }
       if (row.channel === 'sms' && paced) {
-        const wait = await reserveSlot(this.prisma, row.sender ?? this.opts.defaultSender, row.segments, this.opts.smsRatePerSecond, row.id);
+        const sender = row.sender ?? this.opts.defaultSender;
+        const wait = await reserveSlot(this.prisma, sender, row.segments, this.opts.smsRatePerSecond, row.id);
+        const planned = performance.now() + wait;
         if (wait > 0) await sleep(wait);
+        await this.startSend(row, async () => {
+          // A send that leaves late (a busy event loop, a full concurrency pool) would sit closer to the next
+          // one than the rate allows: push the sender's next slot back by the delay.
+          const late = performance.now() - planned;
+          if (late > LATE_TOLERANCE_MS) await delaySender(this.prisma, sender, late);
+        });
+        continue;
       }
       await this.startSend(row);
     }
     return calls.length + rows.length;
   }
 
-  private async startSend(row: ClaimedRow): Promise<void> {
+  private async startSend(row: ClaimedRow, beforeSend?: () => Promise<void>): Promise<void> {
     while (this.inflight.size >= this.opts.concurrency) await Promise.race(this.inflight);
+    if (beforeSend) await beforeSend();
     const p = this.send(row).finally(() => this.inflight.delete(p));
     this.inflight.add(p);
   }
@@ -163,12 +179,34 @@ export class Dispatcher {
       // A transport must return errors, not throw; if one throws anyway, treat it as retryable.
       result = { ok: false, error: { kind: 'transient', code: null, message: (err as Error).message ?? String(err) } };
     }
+    if (result.ok) {
+      await new Promise<void>((done) => {
+        this.accepted.push({ item: { id: row.id, providerId: result.providerId, status: result.status }, done });
+        if (this.accepted.length >= 100) void this.flushAccepted();
+        else this.flushTimer ??= setTimeout(() => void this.flushAccepted(), 5);
+      });
+      return;
+    }
     try {
       await recordSendResult(this.prisma, row, result, this.opts, this.clock.now());
     } catch (err) {
       // The row stays `sending`; crash recovery will settle it. Log loudly: this should not happen.
       this.log.error({ err, outboxId: row.id }, 'could not record a send result');
     }
+  }
+
+  private async flushAccepted(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.accepted;
+    this.accepted = [];
+    try {
+      await recordAccepted(this.prisma, batch.map((b) => b.item), this.clock.now());
+    } catch (err) {
+      // The rows stay `sending`; crash recovery settles them (alerts resent, campaign messages unknown).
+      this.log.error({ err, rows: batch.length }, 'could not record accepted sends');
+    }
+    for (const b of batch) b.done();
   }
 
   private async postWebhook(row: ClaimedRow): Promise<SendResult> {

@@ -29,3 +29,9 @@ export async function reserveSlot(prisma: Db, sender: string, cost: number, rate
     SELECT GREATEST(0, EXTRACT(EPOCH FROM (starts_at - clock_timestamp())) * 1000)::float8 AS wait_ms FROM slot`;
   return Math.max(0, Number(row?.wait_ms ?? 0));
 }
+
+/** Pushes a sender's next free slot back by `ms` (a send left late; the ones after it must keep their spacing). */
+export async function delaySender(prisma: Db, sender: string, ms: number): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE sender_pacing SET next_free_at = next_free_at + make_interval(secs => ${ms / 1000}::float8) WHERE sender = ${sender}`;
+}

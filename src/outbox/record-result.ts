@@ -28,18 +28,35 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random = Math.ra
   return Math.round(policy.retryBaseMs / 2 + random() * (ceiling - policy.retryBaseMs / 2));
 }
 
+export interface Accepted {
+  id: number;
+  providerId: string;
+  status: 'queued' | 'sent' | 'delivered';
+}
+
+/**
+ * Records accepted sends in one statement. At hundreds of messages a second a write per message would cost
+ * more than the sends themselves; the dispatcher batches what the provider accepted in the same few ms.
+ */
+export async function recordAccepted(prisma: Db, items: Accepted[], now: Date): Promise<void> {
+  if (items.length === 0) return;
+  const status = items.map((i) => (i.status === 'delivered' ? 'delivered' : 'sent'));
+  await prisma.$executeRawUnsafe(
+    `UPDATE outbox o SET
+       status = CASE WHEN ${RANK_SQL('o.status')} < ${RANK_SQL('v.status')} THEN v.status::"OutboxStatus" ELSE o.status END,
+       provider_id = COALESCE(o.provider_id, v.pid), provider_status = COALESCE(o.provider_status, v.ps),
+       sent_at = COALESCE(o.sent_at, $5),
+       delivered_at = CASE WHEN v.status = 'delivered' THEN COALESCE(o.delivered_at, $5) ELSE o.delivered_at END,
+       claimed_at = NULL, claimed_by = NULL, last_error = NULL, last_error_code = NULL, updated_at = $5
+     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS v(id, pid, status, ps)
+     WHERE o.id = v.id`,
+    items.map((i) => i.id), items.map((i) => i.providerId), status, items.map((i) => i.status), now,
+  );
+}
+
 export async function recordSendResult(prisma: Db, row: ClaimedRow, result: SendResult, policy: RetryPolicy, now: Date) {
   if (result.ok) {
-    const status: OutboxStatusName = result.status === 'delivered' ? 'delivered' : 'sent';
-    await prisma.$executeRawUnsafe(
-      `UPDATE outbox SET
-         status = CASE WHEN ${RANK_SQL('status')} < $2 THEN $3::"OutboxStatus" ELSE status END,
-         provider_id = COALESCE(provider_id, $4), provider_status = COALESCE(provider_status, $5),
-         sent_at = COALESCE(sent_at, $6), delivered_at = CASE WHEN $3 = 'delivered' THEN COALESCE(delivered_at, $6) ELSE delivered_at END,
-         claimed_at = NULL, claimed_by = NULL, last_error = NULL, last_error_code = NULL, updated_at = $6
-       WHERE id = $1`,
-      row.id, RANK[status], status, result.providerId, result.status, now,
-    );
+    await recordAccepted(prisma, [{ id: row.id, providerId: result.providerId, status: result.status }], now);
     return;
   }
   const { kind, code, message, maybeDelivered } = result.error;
