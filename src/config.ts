@@ -27,6 +27,19 @@ const jsonRecord = z
   })
   .pipe(z.record(z.string(), z.string().min(1)));
 
+// Per-country prices in one variable, e.g. SMS_SEGMENT_PRICES={"KH":0.045,"CO":0.03}.
+const jsonPrices = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of country code to price, e.g. {"KH":0.045}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().regex(/^[A-Z]{2}$/, 'keys must be ISO country codes such as KH'), z.number().min(0)));
+
 export const SUPPORTED_LOCALES = ['en', 'km', 'lo', 'es'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 
@@ -86,6 +99,13 @@ const ConfigSchema = z
     REHAB_SERVICE: optionalString,
     REHAB_SERVICES: optionalString.pipe(jsonRecord.optional()),
     MAP_LINK_TEMPLATE: z.string().default('https://maps.google.com/?q={lat},{lon}'),
+
+    CAMPAIGN_CATCHUP_MINUTES: z.coerce.number().min(1).max(7 * 24 * 60).default(60),
+    CAMPAIGN_HOTLINE: optionalString,
+    CONTENT_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(3),
+    SMS_SEGMENT_PRICE: z.coerce.number().min(0).max(100).default(0.05),
+    SMS_SEGMENT_PRICES: optionalString.pipe(jsonPrices.optional()),
+    CAMPAIGN_CURRENCY: z.string().trim().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
 
     JSON_BODY_LIMIT: z.string().default('100kb'),
     IMPORT_BODY_LIMIT: z.string().default('20mb'),
@@ -169,6 +189,15 @@ function toConfig(env: z.output<typeof ConfigSchema>) {
       rehabService: env.REHAB_SERVICE,
       rehabServices: env.REHAB_SERVICES ?? {},
       mapLinkTemplate: env.MAP_LINK_TEMPLATE,
+    },
+    campaigns: {
+      catchupMinutes: env.CAMPAIGN_CATCHUP_MINUTES,
+      /** Fills {{hotline}}; the emergency number when not set. */
+      hotline: env.CAMPAIGN_HOTLINE ?? env.EMERGENCY_NUMBER,
+      contentMaxSegments: env.CONTENT_MAX_SEGMENTS,
+      segmentPrice: env.SMS_SEGMENT_PRICE,
+      segmentPrices: env.SMS_SEGMENT_PRICES ?? {},
+      currency: env.CAMPAIGN_CURRENCY,
     },
     jsonBodyLimit: env.JSON_BODY_LIMIT,
     importBodyLimit: env.IMPORT_BODY_LIMIT,

@@ -44,7 +44,9 @@ export async function receiveSms(ctx: AppContext, msg: InboundSms): Promise<Inbo
         data: { handledAs: outcome.handledAs, replyText: outcome.reply, subscriberId: outcome.subscriberId, reportId: outcome.reportId },
       });
       return { reply: outcome.reply, handledAs: outcome.handledAs, duplicate: false };
-    }));
+    }, { timeout: 15_000, maxWait: 10_000 }));
+    // An alert or question may have been queued: wake the dispatcher rather than wait for its next poll.
+    if (!result.duplicate) ctx.outbox.notify();
   } catch (err) {
     // The message is stored but not handled; the row stays unhandled so a retry handles it. The person still
     // gets the safety advice now, in the best language we can guess without the database.
