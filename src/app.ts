@@ -11,6 +11,8 @@ import { createDistrictsRouter } from './districts/districts.routes.js';
 import { createOutboxRouter } from './outbox/outbox.routes.js';
 import { createReportsRouter } from './reports/reports.routes.js';
 import { createTeamsRouter } from './alerts/teams.routes.js';
+import { createCampaignsRouter } from './campaigns/campaigns.routes.js';
+import { createAudioRouter } from './campaigns/audio.routes.js';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -45,6 +47,7 @@ export function createApp(ctx: AppContext): Express {
 
   app.use(createOpsRouter(ctx));
   app.use('/webhooks/twilio', createTwilioWebhookRouter(ctx));
+  app.use('/audio', createAudioRouter());
 
   const api = express.Router();
   api.use(authenticate(ctx));
@@ -53,6 +56,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/outbox', createOutboxRouter(ctx));
   api.use('/reports', createReportsRouter(ctx));
   api.use('/teams', createTeamsRouter(ctx));
+  api.use('/campaigns', createCampaignsRouter(ctx));
   app.use('/api', requireContentType('application/json', 'text/csv', 'text/plain', 'application/csv'), api);
 
   app.use(notFound());

@@ -10,6 +10,7 @@ import { createApp } from './app.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { createEscalationJob } from './alerts/escalation.js';
+import { createCampaignJob } from './campaigns/campaign-job.js';
 import { ensureFallbackCoordinator } from './alerts/fallback-coordinator.js';
 
 async function main() {
@@ -44,7 +45,7 @@ async function main() {
   if (config.demoData) await seedDemo(database.prisma, log);
   await ensureFallbackCoordinator(ctx);
   const dispatcher = createDispatcher(ctx);
-  const scheduler = createScheduler(ctx, [createEscalationJob(ctx)]);
+  const scheduler = createScheduler(ctx, [createEscalationJob(ctx), createCampaignJob(ctx)]);
 
   const app = createApp(ctx);
   const server: Server = await new Promise((resolve) => {

@@ -1,0 +1,103 @@
+// Per-run statistics: what the fan-out decided (audience, queued, skipped with reasons), stored on the run,
+// and what became of the queued rows since, counted live from the outbox. They add up:
+//   audience = queued + invalidNumber + frequencyCap + noContent   (opted-out subscribers are outside it)
+//   queued   = pending + sent + delivered + undelivered + failed + cancelled + unknown
+import type { Prisma } from '../generated/prisma/client.js';
+import type { Db } from '../lib/db.js';
+import type { FanOutStats } from './fan-out.js';
+
+type Tx = Db | Prisma.TransactionClient;
+
+/** What a run stores in campaign_runs.stats. */
+export interface StoredRunStats extends Partial<FanOutStats> {
+  /** Quiet hours held the run's messages until then (ISO). */
+  notBefore?: string | null;
+  /** Why a run was not sent: late (beyond CAMPAIGN_CATCHUP_MINUTES), superseded (a later occurrence was due too)… */
+  reason?: string;
+  error?: string;
+}
+
+const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'cancelled', 'unknown'] as const;
+type OutboxCounts = Record<(typeof OUTBOX_STATUSES)[number], number>;
+
+const emptyCounts = (): OutboxCounts => Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as OutboxCounts;
+
+function headline(stats: StoredRunStats, o: OutboxCounts) {
+  const skipped = stats.skipped;
+  return {
+    audience: stats.audience ?? 0,
+    queued: stats.queued ?? 0,
+    skipped: {
+      optedOut: skipped?.opted_out ?? 0,
+      invalidNumber: skipped?.invalid_number ?? 0,
+      frequencyCap: skipped?.frequency_cap ?? 0,
+      noContent: skipped?.no_content ?? 0,
+    },
+    /** Still to send: waiting (pending, including held by pause or quiet hours) or being sent. */
+    pending: o.pending + o.sending,
+    /** Accepted by the provider, no delivery report yet. */
+    sent: o.sent,
+    delivered: o.delivered,
+    /** Accepted, then reported undelivered by the carrier (or a call not answered). */
+    undelivered: o.undelivered,
+    /** Could not be sent (permanent error, or retries used up). */
+    failed: o.failed,
+    cancelled: o.cancelled,
+    /** The process stopped mid-send; never retried, so no one gets it twice. */
+    unknown: o.unknown,
+  };
+}
+
+type Headline = ReturnType<typeof headline>;
+
+function addInto(total: Headline, h: Headline) {
+  total.audience += h.audience;
+  total.queued += h.queued;
+  for (const k of Object.keys(total.skipped) as (keyof Headline['skipped'])[]) total.skipped[k] += h.skipped[k];
+  for (const k of ['pending', 'sent', 'delivered', 'undelivered', 'failed', 'cancelled', 'unknown'] as const) total[k] += h[k];
+}
+
+/** The newest `limit` runs of a campaign with their stats, and totals over all its runs. */
+export async function campaignRunStats(prisma: Tx, campaignId: number, limit = 50) {
+  const counts = await prisma.$queryRaw<{ run: number | null; status: string; n: number }[]>`
+    SELECT campaign_run_id AS run, status::text AS status, count(*)::int AS n
+    FROM outbox WHERE campaign_id = ${campaignId}::int
+    GROUP BY campaign_run_id, status`;
+  const byRun = new Map<number | null, OutboxCounts>();
+  for (const c of counts) {
+    const key = c.run === null ? null : Number(c.run);
+    const into = byRun.get(key) ?? emptyCounts();
+    into[c.status as keyof OutboxCounts] = Number(c.n);
+    byRun.set(key, into);
+  }
+
+  const all = await prisma.campaignRun.findMany({
+    where: { campaignId },
+    orderBy: [{ occurrenceAt: 'desc' }, { id: 'desc' }],
+    select: { id: true, occurrenceAt: true, status: true, startedAt: true, finishedAt: true, stats: true },
+  });
+  const totals: Headline & { runs: Record<string, number> } = {
+    ...headline({}, emptyCounts()),
+    runs: {},
+  };
+  const runs = all.map((r) => {
+    const stats = (r.stats ?? {}) as StoredRunStats;
+    const h = headline(stats, byRun.get(r.id) ?? emptyCounts());
+    addInto(totals, h);
+    totals.runs[r.status] = (totals.runs[r.status] ?? 0) + 1;
+    return {
+      id: r.id,
+      occurrenceAt: r.occurrenceAt,
+      status: r.status,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      ...(stats.reason ? { reason: stats.reason } : {}),
+      ...(stats.error ? { error: stats.error } : {}),
+      notBefore: stats.notBefore ?? null,
+      ...h,
+      byLocale: stats.byLocale ?? {},
+      byDistrict: stats.byDistrict ?? {},
+    };
+  });
+  return { runs: runs.slice(0, limit), totals };
+}
