@@ -14,6 +14,12 @@ export interface Job<R = unknown> {
   schedule: string;
   /** IANA zone the expression is read in; UTC by default so every instance computes the same occurrences. */
   timezone?: string;
+  /**
+   * Whether occurrences are claimed in job_claims (default true). A job whose run claims its own work
+   * exactly once (the campaign job claims campaign_runs rows) and fires every second sets false: a claim row
+   * per second would only fill the table.
+   */
+  coordinated?: boolean;
   run(now?: Date): Promise<R>;
 }
 
@@ -115,8 +121,7 @@ export function createScheduler(ctx: Ctx, jobs: readonly Job[]): Scheduler {
           timezone: job.timezone ?? 'UTC',
           // A run still going when the next fire comes skips that fire here; another instance may take it.
           noOverlap: true,
-          distributed: true,
-          runCoordinator: cronCoordinator,
+          ...(job.coordinated === false ? {} : { distributed: true, runCoordinator: cronCoordinator }),
           logger: cronLogger,
         }),
       );
