@@ -34,7 +34,9 @@ export class Dispatcher {
   private readonly inflight = new Set<Promise<void>>();
   private lastRecovery = 0;
   /** Accepted sends waiting to be recorded together (see recordAccepted). */
-  private accepted: { item: Accepted; done: () => void }[] = [];
+  private accepted: Accepted[] = [];
+  /** Flushes under way; waited for by runOnce() and stop(), never by the send slots. */
+  private readonly flushes = new Set<Promise<void>>();
   private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -60,7 +62,7 @@ export class Dispatcher {
     await this.loop;
     // Without this, a later runOnce()/drain() would take itself for a stopping loop and release every row it claims.
     this.loop = null;
-    await Promise.allSettled([...this.inflight]);
+    await this.settle();
   }
 
   /** Nudges an idle dispatcher (e.g. right after an alert is queued) instead of waiting for the next poll. */
@@ -71,7 +73,7 @@ export class Dispatcher {
   /** One claim-and-send round; resolves when every send it started has been recorded. For tests and benchmarks. */
   async runOnce(): Promise<number> {
     const n = await this.dispatchBatch();
-    await Promise.allSettled([...this.inflight]);
+    await this.settle();
     return n;
   }
 
@@ -124,7 +126,7 @@ export class Dispatcher {
   private batchSize(): number {
     const rate = this.opts.smsRatePerSecond;
     // About half a second of sending at the paced rate; unpaced, enough to keep every sender slot busy.
-    return rate > 0 ? Math.max(1, Math.min(200, Math.ceil(rate / 2))) : Math.max(50, this.opts.concurrency * 4);
+    return rate > 0 ? Math.max(1, Math.min(200, Math.ceil(rate / 2))) : Math.max(200, this.opts.concurrency * 20);
   }
 
   private async dispatchBatch(): Promise<number> {
@@ -180,11 +182,10 @@ export class Dispatcher {
       result = { ok: false, error: { kind: 'transient', code: null, message: (err as Error).message ?? String(err) } };
     }
     if (result.ok) {
-      await new Promise<void>((done) => {
-        this.accepted.push({ item: { id: row.id, providerId: result.providerId, status: result.status }, done });
-        if (this.accepted.length >= 100) void this.flushAccepted();
-        else this.flushTimer ??= setTimeout(() => void this.flushAccepted(), 5);
-      });
+      // The send slot is free as soon as the provider answered; the write follows in a batch.
+      this.accepted.push({ id: row.id, providerId: result.providerId, status: result.status });
+      if (this.accepted.length >= 200) this.flushAccepted();
+      else this.flushTimer ??= setTimeout(() => this.flushAccepted(), 10);
       return;
     }
     try {
@@ -195,18 +196,26 @@ export class Dispatcher {
     }
   }
 
-  private async flushAccepted(): Promise<void> {
+  private flushAccepted(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     const batch = this.accepted;
     this.accepted = [];
-    try {
-      await recordAccepted(this.prisma, batch.map((b) => b.item), this.clock.now());
-    } catch (err) {
-      // The rows stay `sending`; crash recovery settles them (alerts resent, campaign messages unknown).
-      this.log.error({ err, rows: batch.length }, 'could not record accepted sends');
-    }
-    for (const b of batch) b.done();
+    if (batch.length === 0) return;
+    const p = recordAccepted(this.prisma, batch, this.clock.now())
+      .catch((err: unknown) => {
+        // The rows stay `sending`; crash recovery settles them (alerts resent, campaign messages unknown).
+        this.log.error({ err, rows: batch.length }, 'could not record accepted sends');
+      })
+      .finally(() => this.flushes.delete(p));
+    this.flushes.add(p);
+  }
+
+  /** Waits until every send started so far has finished and been recorded. */
+  private async settle(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
+    this.flushAccepted();
+    await Promise.allSettled([...this.flushes]);
   }
 
   private async postWebhook(row: ClaimedRow): Promise<SendResult> {

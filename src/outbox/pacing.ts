@@ -7,7 +7,13 @@ import type { Db } from '../lib/db.js';
  * Headroom under the configured rate. Sends leave the process a little late or early (event loop, network),
  * and a slightly narrower spacing keeps every 1 s window at or under the rate despite that jitter.
  */
-export const PACING_HEADROOM = 0.01;
+export const PACING_HEADROOM = 0.015;
+
+/**
+ * A slot missed by a few ms (a claim round trip between batches) may still be used, so those ms are not lost
+ * from the average. Safe for the 1 s window while it stays well under PACING_HEADROOM × 1 s (15 ms).
+ */
+export const PACING_TOLERANCE_MS = 5;
 
 /**
  * Reserves the next slot for `cost` segments at `ratePerSecond`; returns how many ms to wait before sending.
@@ -21,7 +27,8 @@ export async function reserveSlot(prisma: Db, sender: string, cost: number, rate
       INSERT INTO sender_pacing AS p (sender, next_free_at)
       VALUES (${sender}, clock_timestamp() + make_interval(secs => ${seconds}::float8))
       ON CONFLICT (sender) DO UPDATE
-        SET next_free_at = GREATEST(p.next_free_at, clock_timestamp()) + make_interval(secs => ${seconds}::float8)
+        SET next_free_at = GREATEST(p.next_free_at, clock_timestamp() - make_interval(secs => ${PACING_TOLERANCE_MS / 1000}::float8))
+          + make_interval(secs => ${seconds}::float8)
       RETURNING p.next_free_at - make_interval(secs => ${seconds}::float8) AS starts_at
     ), stamp AS (
       UPDATE outbox SET send_started_at = (SELECT starts_at FROM slot) WHERE id = ${rowId ?? -1}
