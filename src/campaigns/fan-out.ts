@@ -91,10 +91,11 @@ interface FrequencyCap {
  *
  * Chosen over a pre-aggregated anti-join (`GROUP BY subscriber_id HAVING count(*) >= max` over the week's
  * campaign rows, then a hash/merge anti-join), measured on PostgreSQL at 1M subscribers: with one week of
- * campaign history in the outbox the aggregate is faster (0.9 s vs 2.0–2.9 s), but it reads every campaign
- * row the outbox still holds (the index leads with subscriber_id, so created_at cannot bound the scan): with
- * four weeks kept it took 2.2–3.5 s against the probe's 2.0 s, and it keeps growing with retention. The
- * probe costs the same whatever the history: one short index range per audience member.
+ * campaign history in the outbox the aggregate is faster (0.9–1.1 s vs 2.6–2.9 s), but it reads every
+ * campaign row the outbox still holds (the index leads with subscriber_id, so created_at cannot bound the
+ * scan): with four weeks kept it took 2.2–3.5 s against the probe's 2.0 s, and it keeps growing with
+ * retention. The probe costs the same whatever the history: one short index range per audience member.
+ * (Numbers and method: bench/README.md, suite `campaigns`.)
  */
 function underCap(cap: FrequencyCap): Prisma.Sql {
   if (cap.max <= 0) return Prisma.sql`false`;
@@ -167,10 +168,7 @@ function add(into: Record<string, number>, key: string, n: number) {
 }
 
 /** How many a campaign to these targets would reach, for previews and cost estimates. Read-only. */
-export async function countAudience(
-  prisma: Db,
-  q: { targetPcodes: string[]; languages: string[] },
-): Promise<{ total: number; byLanguage: Record<string, number>; byDistrict: Record<string, number>; optedOut: number; invalid: number }> {
+export async function countAudience(prisma: Db, q: { targetPcodes: string[]; languages: string[] }): Promise<AudienceCount> {
   const units = await targetDistricts(prisma, q.targetPcodes);
   const rows = await audienceBreakdown(prisma, { districts: units.map((u) => u.pcode), languages: q.languages, content: null });
   const out: AudienceCount = { total: 0, byLanguage: {}, byDistrict: {}, optedOut: 0, invalid: 0 };
@@ -212,9 +210,9 @@ export async function fanOut(prisma: Db, input: FanOutInput): Promise<FanOutStat
 
   return prisma.$transaction(
     async (tx) => {
-      // The INSERT's cost estimate (a subplan per subscriber) sets off JIT compilation with inlining and
-      // optimisation: ~0.3 s of compiling for a statement whose time goes to index and foreign-key upkeep,
-      // which JIT does not speed up (measured at 100k: 2.19 s with, 1.93 s without).
+      // The INSERT's cost estimate (with a cap, a subplan per subscriber) sets off JIT compilation with
+      // inlining and optimisation: ~0.3 s of compiling for a statement whose time goes to index and
+      // foreign-key upkeep, which JIT does not speed up (measured at 100k: 2.19 s with, 1.93 s without).
       await tx.$executeRaw`SET LOCAL jit = off`;
       const [guard] = await tx.$queryRaw<{ done: boolean }[]>`
         SELECT EXISTS (SELECT 1 FROM outbox WHERE campaign_id = ${input.campaignId}::int AND campaign_run_id = ${input.runId}::int) AS done`;
