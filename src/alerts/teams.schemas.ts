@@ -1,12 +1,7 @@
 // Zod at the edge of /api/teams: clearance teams, the admin units they cover and their on-call contacts.
 import { z } from 'zod';
+import { PcodeSchema } from '../lib/schemas.js';
 import { SUPPORTED_LOCALES } from '../config.js';
-
-const PcodeSchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z]{0,3}\d{1,12}$/, 'must be a P-code such as 01 or 0102')
-  .transform((v) => v.toUpperCase());
 
 const ContactSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),

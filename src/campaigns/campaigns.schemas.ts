@@ -2,16 +2,11 @@
 // the runtime does not know, a malformed P-code); what needs the database or the content library (unknown
 // P-codes, content missing in a language, an `at` in the past) is checked by the services (422).
 import { z } from 'zod';
+import { CursorSchema, PcodeSchema, encodeCursor } from '../lib/schemas.js';
 import { SUPPORTED_LOCALES } from '../config.js';
 import { CampaignStatus } from '../generated/prisma/enums.js';
 import { checkCron, isValidTimeZone } from './schedule.js';
 import { HHMM_RE } from './quiet-hours.js';
-
-const PcodeSchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z]{0,3}\d{1,12}$/, 'must be a P-code such as 01 or 0102')
-  .transform((v) => v.toUpperCase());
 
 const TimeZoneSchema = z
   .string()
@@ -101,21 +96,6 @@ export const CreateCampaignBodySchema = z
   });
 export type CreateCampaignBody = z.infer<typeof CreateCampaignBodySchema>;
 
-/** The cursor is the last id seen, base64url-encoded so clients treat it as opaque. */
-export function encodeCursor(id: number): string {
-  return Buffer.from(String(id), 'utf8').toString('base64url');
-}
-
-const CursorSchema = z.string().transform((value, ctx) => {
-  const decoded = /^[A-Za-z0-9_-]{1,24}$/.test(value) ? Buffer.from(value, 'base64url').toString('utf8') : '';
-  const id = /^\d{1,10}$/.test(decoded) ? Number(decoded) : NaN;
-  if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) {
-    ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
-    return z.NEVER;
-  }
-  return id;
-});
-
 // Strict, so a misspelt filter is a 400 rather than a silently unfiltered list.
 export const ListCampaignsQuerySchema = z.strictObject({
   status: z.enum(CampaignStatus).optional(),
@@ -130,3 +110,5 @@ export const ListCampaignsQuerySchema = z.strictObject({
 export type ListCampaignsQuery = z.infer<typeof ListCampaignsQuerySchema>;
 
 export const CampaignIdSchema = z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+
+export { encodeCursor };

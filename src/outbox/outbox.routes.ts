@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { requireRole } from '../auth/auth.middleware.js';
 import { AppError } from '../lib/errors.js';
+import { CursorSchema, encodeCursor } from '../lib/schemas.js';
 import { audit } from '../lib/audit.js';
 import { maskPhone } from '../lib/logger.js';
 import type { OutboxMessage } from '../generated/prisma/client.js';
@@ -17,18 +18,11 @@ const ListQuerySchema = z.strictObject({
   campaign: z.coerce.number().int().positive().optional(),
   report: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,20}$/).optional(),
+  cursor: CursorSchema.optional(),
 });
 
 const IdSchema = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
 
-// Newest first; the cursor is the last id seen, base64url so clients treat it as opaque.
-const encodeCursor = (id: number) => Buffer.from(String(id)).toString('base64url');
-function decodeCursor(cursor: string): number {
-  const id = Number(Buffer.from(cursor, 'base64url').toString());
-  if (!Number.isInteger(id) || id <= 0) throw new AppError('validation_failed', 'The cursor is not valid');
-  return id;
-}
 
 export function serializeOutbox(m: OutboxMessage) {
   return {
@@ -55,7 +49,7 @@ export function createOutboxRouter(ctx: AppContext) {
         ...(q.kind ? { kind: q.kind } : {}),
         ...(q.campaign ? { campaignId: q.campaign } : {}),
         ...(q.report ? { reportId: q.report } : {}),
-        ...(q.cursor ? { id: { lt: decodeCursor(q.cursor) } } : {}),
+        ...(q.cursor ? { id: { lt: q.cursor } } : {}),
       },
       orderBy: { id: 'desc' },
       take: q.limit + 1,

@@ -1,28 +1,7 @@
 // Zod at the edge of the reports API (coordinators): list/export filters, the id, and the PATCH body.
 import { z } from 'zod';
+import { CursorSchema, PcodeSchema, encodeCursor } from '../lib/schemas.js';
 import { DeviceClass, ReportPriority, ReportStatus } from '../generated/prisma/enums.js';
-
-// P-codes are digits with an optional country prefix (0102, KH0102); anything else is a typo, not a filter.
-export const PcodeSchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z]{0,3}\d{1,12}$/, 'must be a P-code such as 01 or 0102')
-  .transform((v) => v.toUpperCase());
-
-/** The cursor is the last id seen, base64url-encoded so clients treat it as opaque. */
-export function encodeCursor(id: number): string {
-  return Buffer.from(String(id), 'utf8').toString('base64url');
-}
-
-const CursorSchema = z.string().transform((value, ctx) => {
-  const decoded = /^[A-Za-z0-9_-]{1,24}$/.test(value) ? Buffer.from(value, 'base64url').toString('utf8') : '';
-  const id = /^\d{1,10}$/.test(decoded) ? Number(decoded) : NaN;
-  if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) {
-    ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
-    return z.NEVER;
-  }
-  return id;
-});
 
 /** `?status=received,triaged` or `?status=received&status=triaged`: one list, each value checked. */
 function listOf<T extends string>(values: Record<string, T>) {
@@ -94,3 +73,5 @@ export const UpdateReportBodySchema = z
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'send at least one of status, deviceClass, location, assignee, note' });
 export type UpdateReportBody = z.infer<typeof UpdateReportBodySchema>;
+
+export { PcodeSchema, encodeCursor };
