@@ -79,15 +79,15 @@ export async function releaseClaims(prisma: Db, instanceId: string, ids: number[
 /**
  * Rows left `sending` by a process that died. A row whose send had started may have reached the provider: a
  * campaign message then becomes `unknown` (a villager must never get a duplicate) and anything else is sent
- * again (an alert must arrive; a duplicate alert is harmless). A row that was claimed but whose planned send
- * time had not come is simply sent again.
+ * again (an alert must arrive; a duplicate alert is harmless). A row that was claimed but never handed to the
+ * provider (its paced slot had not come) is simply sent again.
  */
 export async function recoverStaleClaims(prisma: Db, olderThanSeconds: number): Promise<{ resent: number; unknown: number }> {
   const rows = await prisma.$queryRaw<{ status: string; n: number }[]>`
     WITH stale AS (
       UPDATE outbox SET
-        status = (CASE WHEN kind = 'campaign' AND send_started_at <= now() THEN 'unknown' ELSE 'pending' END)::"OutboxStatus",
-        attempts = CASE WHEN send_started_at IS NULL OR send_started_at > now() THEN GREATEST(attempts - 1, 0) ELSE attempts END,
+        status = (CASE WHEN kind = 'campaign' AND send_started_at IS NOT NULL THEN 'unknown' ELSE 'pending' END)::"OutboxStatus",
+        attempts = CASE WHEN send_started_at IS NULL THEN GREATEST(attempts - 1, 0) ELSE attempts END,
         claimed_at = NULL, claimed_by = NULL, send_started_at = NULL, next_attempt_at = now(), updated_at = now(),
         last_error = 'the sending process stopped mid-send'
       WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => ${olderThanSeconds}::float8)
@@ -100,4 +100,9 @@ export async function recoverStaleClaims(prisma: Db, olderThanSeconds: number): 
 
 function sortByPriority(rows: ClaimedRow[]): ClaimedRow[] {
   return rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
+}
+
+/** Stamps the moment a paced row is handed to the provider (unpaced rows are stamped when claimed). */
+export async function markSendStarted(prisma: Db, id: number): Promise<void> {
+  await prisma.$executeRaw`UPDATE outbox SET send_started_at = now() WHERE id = ${id} AND status = 'sending'`;
 }

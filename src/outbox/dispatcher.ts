@@ -9,6 +9,7 @@ import type { Transport, SendResult } from '../messaging/transport.js';
 import type { Forwarder } from '../messaging/forwarder.js';
 import { claimCalls, claimMessages, recoverStaleClaims, releaseClaims, type ClaimedRow } from './claim.js';
 import { delaySender, reserveSlot } from './pacing.js';
+import { markSendStarted } from './claim.js';
 
 /** How late a paced send may leave before the sender's later slots are pushed back. */
 const LATE_TOLERANCE_MS = 2;
@@ -144,7 +145,7 @@ export class Dispatcher {
       }
       if (row.channel === 'sms' && paced) {
         const sender = row.sender ?? this.opts.defaultSender;
-        const wait = await reserveSlot(this.prisma, sender, row.segments, this.opts.smsRatePerSecond, row.id);
+        const wait = await reserveSlot(this.prisma, sender, row.segments, this.opts.smsRatePerSecond);
         const planned = performance.now() + wait;
         if (wait > 0) await sleep(wait);
         await this.startSend(row, async () => {
@@ -152,6 +153,8 @@ export class Dispatcher {
           // one than the rate allows: push the sender's next slot back by the delay.
           const late = performance.now() - planned;
           if (late > LATE_TOLERANCE_MS) await delaySender(this.prisma, sender, late);
+          // From here the message may reach the provider: crash recovery must not send a campaign row again.
+          if (row.kind === 'campaign') await markSendStarted(this.prisma, row.id);
         });
         continue;
       }
