@@ -1,5 +1,5 @@
 // Benchmark runner: `npm run bench -- [suite...] [--db pglite|postgres]`. No suite names runs them all.
-// Each suite writes bench/results/<suite>-<timestamp>.{json,md} and <suite>-latest.{json,md}. A missed
+// Each suite writes bench/results/<suite>-<timestamp>.{json,md}, <suite>-latest[-<db>].{json,md}. A missed
 // target prints a FAIL line but exits 0 (benchmarks inform); an exception exits 1.
 import { openBenchDatabase, DEFAULT_POSTGRES_URL, type BenchDatabase, type DatabaseChoice } from './lib/database.js';
 import { codeInfo, loadAverage, machineInfo, relativePath, renderMarkdown, summaryLines, writeReport, type BenchReport } from './lib/report.js';
@@ -81,7 +81,7 @@ async function main(): Promise<number> {
     const paths = writeReport(report);
     process.stdout.write(`\n${renderMarkdown(report)}\n`);
     for (const line of summaryLines(report)) process.stdout.write(`${line}\n`);
-    process.stdout.write(`\nwrote ${relativePath(paths.json)} and ${relativePath(paths.md)} (and ${name}-latest.*)\n`);
+    process.stdout.write(`\nwrote ${relativePath(paths.json)} and ${relativePath(paths.md)} (and ${name}-latest.*, ${name}-latest-${report.database.kind}.*)\n`);
   }
   return 0;
 }

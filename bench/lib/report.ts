@@ -2,6 +2,7 @@
 // bench/results/. Every number that has a target is reported next to the baseline it is compared with,
 // measured in the same run (DESIGN.md §5); absolute numbers on their own depend too much on the machine.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -50,6 +51,8 @@ export interface CodeInfo {
   commit: string | null;
   /** Uncommitted changes under src/ or prisma/ when the run started. */
   dirty: boolean | null;
+  /** Short sha256 of `git diff HEAD -- src prisma`, telling apart runs of different uncommitted code. */
+  diffHash?: string;
 }
 
 export interface BenchReport {
@@ -69,7 +72,11 @@ export interface BenchReport {
 export function codeInfo(): CodeInfo {
   const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
-    return { commit: git('rev-parse', '--short=12', 'HEAD'), dirty: git('status', '--porcelain', '--', 'src', 'prisma') !== '' };
+    const commit = git('rev-parse', '--short=12', 'HEAD');
+    const dirty = git('status', '--porcelain', '--', 'src', 'prisma') !== '';
+    if (!dirty) return { commit, dirty };
+    const diff = git('diff', 'HEAD', '--', 'src', 'prisma');
+    return { commit, dirty, diffHash: createHash('sha256').update(diff).digest('hex').slice(0, 12) };
   } catch {
     return { commit: null, dirty: null };
   }
@@ -144,7 +151,7 @@ export function renderMarkdown(report: BenchReport): string {
     `# Benchmark: ${report.suite}`,
     '',
     `- Started: ${report.startedAt}, finished: ${report.finishedAt}`,
-    `- Code: ${report.code.commit ?? 'unknown commit'}${report.code.dirty ? ' with uncommitted changes in src/ or prisma/' : ''}`,
+    `- Code: ${report.code.commit ?? 'unknown commit'}${report.code.dirty ? ` with uncommitted changes in src/ or prisma/ (diff ${report.code.diffHash})` : ''}`,
     `- Machine: Node ${m.node}, ${m.platform}/${m.arch}, ${m.cpus} × ${m.cpuModel}, ${m.totalMemoryMiB} MiB RAM, load ${m.loadAverage.join(' / ')}${m.loadAverageEnd ? ` at start, ${m.loadAverageEnd.join(' / ')} at end` : ''}`,
     `- Database: ${d.kind} (${d.location}${d.schema ? `, schema ${d.schema}` : ''})${d.serverVersion ? `, ${d.serverVersion}` : ''}`,
     '',
@@ -158,7 +165,10 @@ export function renderMarkdown(report: BenchReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes `<suite>-<timestamp>.{json,md}` and `<suite>-latest.{json,md}`; returns the timestamped paths. */
+/**
+ * Writes `<suite>-<timestamp>.{json,md}`, `<suite>-latest.{json,md}` and `<suite>-latest-<database kind>.{json,md}`
+ * (the last two kinds are the ones kept in the repository); returns the timestamped paths.
+ */
 export function writeReport(report: BenchReport, dir = RESULTS_DIR): { json: string; md: string } {
   mkdirSync(dir, { recursive: true });
   // ISO 8601 with ':' and '.' replaced, so the name is valid on every file system.
@@ -170,6 +180,8 @@ export function writeReport(report: BenchReport, dir = RESULTS_DIR): { json: str
   writeFileSync(paths.md, md);
   writeFileSync(join(dir, `${report.suite}-latest.json`), json);
   writeFileSync(join(dir, `${report.suite}-latest.md`), md);
+  writeFileSync(join(dir, `${report.suite}-latest-${report.database.kind}.json`), json);
+  writeFileSync(join(dir, `${report.suite}-latest-${report.database.kind}.md`), md);
   return paths;
 }
 
