@@ -94,6 +94,7 @@ export async function runOutboxBench(database: BenchDatabase, options: Partial<O
       results.push(
         compared(`outbox.pacing.${R}.avg_rate`, run.avgRate, 'msg/s', R, `within ±2% of ${R}/s`, (_v, ratio) => Math.abs(ratio - 1) <= 0.02),
         compared(`outbox.pacing.${R}.max_1s_window`, run.maxWindow, 'msg', R, `≤ ${R} in every 1 s window`, (v) => v <= R),
+        compared(`outbox.pacing.${R}.tightest_span`, run.tightestSpanMs, 'ms', 1000, 'informational (< 1000 ⇔ a window above R)', null),
         compared(`outbox.pacing.${R}.gap_p50`, run.gapP50, 'ms', 1000 / R, 'informational', null),
         compared(`outbox.pacing.${R}.gap_p99`, run.gapP99, 'ms', 1000 / R, 'informational', null),
         informational(`outbox.pacing.${R}.duration`, run.durationS, 's'),
@@ -102,7 +103,7 @@ export async function runOutboxBench(database: BenchDatabase, options: Partial<O
       );
       o.progress(
         `  ${R}/s: ${run.n} msgs in ${round(run.durationS, 2)} s, avg ${round(run.avgRate, 3)}/s (×${round(run.avgRate / R, 4)}), ` +
-          `max 1 s window ${run.maxWindow} (from message ${run.worstWindowStart}), gaps p50 ${round(run.gapP50, 2)} ms p99 ${round(run.gapP99, 2)} ms, ` +
+          `max 1 s window ${run.maxWindow} (from message ${run.worstWindowStart}), tightest span of ${R + 1} ${round(run.tightestSpanMs, 1)} ms, gaps p50 ${round(run.gapP50, 2)} ms p99 ${round(run.gapP99, 2)} ms, ` +
           `event-loop delay p99 ${round(run.eventLoopDelayP99Ms, 1)} ms max ${round(run.eventLoopDelayMaxMs, 1)} ms`,
       );
     }
@@ -182,6 +183,8 @@ interface PacingRun {
   gapP50: number;
   gapP99: number;
   gapMin: number;
+  /** The shortest time spanned by R + 1 consecutive messages: under 1000 ms exactly when a 1 s window holds more than R. */
+  tightestSpanMs: number;
   /** Index of the first message of the fullest 1 s window. */
   worstWindowStart: number;
   /** This process's event-loop delay during the run: stalls here (GC, PGlite, a busy machine) become send jitter. */
@@ -290,6 +293,7 @@ async function pacingRun(env: Env, rate: number): Promise<PacingRun> {
     durationS: durationMs / 1000,
     avgRate: (at.length - 1) / (durationMs / 1000),
     maxWindow: worst.count,
+    tightestSpanMs: tightestSpan(at, rate),
     worstWindowStart: worst.start,
     eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     eventLoopDelayMaxMs: loopDelay.max / 1e6,
@@ -310,6 +314,16 @@ export function fullestWindow(sortedAt: number[], windowMs: number): { count: nu
     if (j - i > best.count) best = { count: j - i, start: i };
   }
   return best;
+}
+
+/** The shortest time between a message and the one `k` later (sorted timestamps); NaN when there are too few. */
+export function tightestSpan(sortedAt: number[], k: number): number {
+  let min = NaN;
+  for (let i = 0; i + k < sortedAt.length; i++) {
+    const span = sortedAt[i + k]! - sortedAt[i]!;
+    if (!(span >= min)) min = span;
+  }
+  return min;
 }
 
 export const maxInWindow = (sortedAt: number[], windowMs: number): number => fullestWindow(sortedAt, windowMs).count;
