@@ -43,6 +43,10 @@ export async function claimMessages(prisma: Db, instanceId: string, limit: numbe
  * or for 15 minutes if that never comes.
  */
 export async function claimCalls(prisma: Db, instanceId: string, concurrent: number): Promise<ClaimedRow[]> {
+  // Calls are rare: one cheap look first, so every SMS batch does not pay for the locked transaction below.
+  const [due] = await prisma.$queryRaw<{ any: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending' AND channel = 'voice' AND next_attempt_at <= now()) AS any`;
+  if (!due?.any) return [];
   return prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('hazardline:outbox:calls'))`;
     const [active] = await tx.$queryRaw<{ n: number }[]>`

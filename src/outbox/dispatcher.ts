@@ -118,7 +118,8 @@ export class Dispatcher {
 
   private async recoverIfDue(): Promise<void> {
     const now = Date.now();
-    if (now - this.lastRecovery < 10_000) return;
+    // Often enough to settle a dead instance's rows well within the claim timeout, rarely enough to stay cheap.
+    if (now - this.lastRecovery < Math.max(10_000, (this.opts.claimTimeoutSeconds * 1000) / 2)) return;
     this.lastRecovery = now;
     const r = await recoverStaleClaims(this.prisma, this.opts.claimTimeoutSeconds);
     if (r.resent || r.unknown) this.log.warn(r, 'recovered rows left sending by a stopped process');
