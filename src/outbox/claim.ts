@@ -106,7 +106,3 @@ function sortByPriority(rows: ClaimedRow[]): ClaimedRow[] {
   return rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
 }
 
-/** Stamps the moment a paced row is handed to the provider (unpaced rows are stamped when claimed). */
-export async function markSendStarted(prisma: Db, id: number): Promise<void> {
-  await prisma.$executeRaw`UPDATE outbox SET send_started_at = now() WHERE id = ${id} AND status = 'sending'`;
-}

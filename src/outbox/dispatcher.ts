@@ -9,7 +9,6 @@ import type { Transport, SendResult } from '../messaging/transport.js';
 import type { Forwarder } from '../messaging/forwarder.js';
 import { claimCalls, claimMessages, recoverStaleClaims, releaseClaims, type ClaimedRow } from './claim.js';
 import { delaySender, reserveSlot } from './pacing.js';
-import { markSendStarted } from './claim.js';
 
 /** How late a paced send may leave before the sender's later slots are pushed back. */
 const LATE_TOLERANCE_MS = 2;
@@ -146,17 +145,14 @@ export class Dispatcher {
       }
       if (row.channel === 'sms' && paced) {
         const sender = row.sender ?? this.opts.defaultSender;
-        const wait = await reserveSlot(this.prisma, sender, row.segments, this.opts.smsRatePerSecond);
+        const wait = await reserveSlot(this.prisma, sender, row.segments, this.opts.smsRatePerSecond, row.id);
         const planned = performance.now() + wait;
         if (wait > 0) await sleep(wait);
-        await this.startSend(row, async () => {
-          // A send that leaves late (a busy event loop, a full concurrency pool) would sit closer to the next
-          // one than the rate allows: push the sender's next slot back by the delay.
-          const late = performance.now() - planned;
-          if (late > LATE_TOLERANCE_MS) await delaySender(this.prisma, sender, late);
-          // From here the message may reach the provider: crash recovery must not send a campaign row again.
-          if (row.kind === 'campaign') await markSendStarted(this.prisma, row.id);
-        });
+        await this.startSend(row);
+        // A send that left late (a busy event loop, a full concurrency pool) sits closer to the next one than the
+        // rate allows: push the sender's next slot back by the delay before the next reservation.
+        const late = performance.now() - planned;
+        if (late > LATE_TOLERANCE_MS) await delaySender(this.prisma, sender, late);
         continue;
       }
       await this.startSend(row);
@@ -164,9 +160,8 @@ export class Dispatcher {
     return calls.length + rows.length;
   }
 
-  private async startSend(row: ClaimedRow, beforeSend?: () => Promise<void>): Promise<void> {
+  private async startSend(row: ClaimedRow): Promise<void> {
     while (this.inflight.size >= this.opts.concurrency) await Promise.race(this.inflight);
-    if (beforeSend) await beforeSend();
     const p = this.send(row).finally(() => this.inflight.delete(p));
     this.inflight.add(p);
   }

@@ -17,8 +17,11 @@ export const PACING_TOLERANCE_MS = 5;
 
 /**
  * Reserves the next slot for `cost` segments at `ratePerSecond`; returns how many ms to wait before sending.
+ * With `rowId`, the same statement marks the row as started: from here it is sent within the wait unless the
+ * process dies, and crash recovery must then never send a campaign row again (at worst one message per crash
+ * is marked unknown that had not left yet). No extra round trip sits between the slot and the send.
  */
-export async function reserveSlot(prisma: Db, sender: string, cost: number, ratePerSecond: number): Promise<number> {
+export async function reserveSlot(prisma: Db, sender: string, cost: number, ratePerSecond: number, rowId?: number): Promise<number> {
   if (ratePerSecond <= 0) return 0;
   const seconds = cost / (ratePerSecond * (1 - PACING_HEADROOM));
   const [row] = await prisma.$queryRaw<{ wait_ms: number }[]>`
@@ -29,6 +32,8 @@ export async function reserveSlot(prisma: Db, sender: string, cost: number, rate
         SET next_free_at = GREATEST(p.next_free_at, clock_timestamp() - make_interval(secs => ${PACING_TOLERANCE_MS / 1000}::float8))
           + make_interval(secs => ${seconds}::float8)
       RETURNING p.next_free_at - make_interval(secs => ${seconds}::float8) AS starts_at
+    ), started AS (
+      UPDATE outbox SET send_started_at = now() WHERE id = ${rowId ?? -1} AND status = 'sending'
     )
     SELECT GREATEST(0, EXTRACT(EPOCH FROM (starts_at - clock_timestamp())) * 1000)::float8 AS wait_ms FROM slot`;
   return Math.max(0, Number(row?.wait_ms ?? 0));
