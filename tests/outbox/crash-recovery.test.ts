@@ -1,33 +1,20 @@
 // Crash safety without killing anything: rows claimed by an instance that then "died" (claims made stale by
 // hand), and a clean shutdown in the middle of a paced batch. Runs on PGlite and on PostgreSQL.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomKhPhone } from '../support/factories.js';
 import { enqueue } from '../../src/outbox/enqueue.js';
 import { claimMessages, recoverStaleClaims, releaseClaims } from '../../src/outbox/claim.js';
 import type { Db } from '../../src/lib/db.js';
 import type { OutboxMessage } from '../../src/generated/prisma/client.js';
 import {
-  countBy, createOutboxFake, createTestDispatcher, fakeTransport, makeClaimsStale, outboxRow, statusCounts, uniqueBody, waitUntil,
+  countBy, useOutboxFixture, createTestDispatcher, fakeTransport, makeClaimsStale, outboxRow, statusCounts, uniqueBody, waitUntil,
 } from '../support/outbox.js';
 
-let testDb: TestDatabase;
+const fixture = useOutboxFixture();
+const fake = fixture.fake;
 let prisma: Db;
-const fake = createOutboxFake();
-
-beforeAll(async () => {
-  await fake.start();
-  testDb = await createTestDatabase();
-  prisma = testDb.db.prisma;
-});
-afterAll(async () => {
-  await fake.close();
-  await testDb.cleanup();
-});
-afterEach(async () => {
-  fake.clear();
-  fake.delayAllMs = 0;
-  await prisma.outboxMessage.updateMany({ where: { status: { in: ['pending', 'sending'] } }, data: { status: 'cancelled' } });
+beforeAll(() => {
+  prisma = fixture.prisma;
 });
 
 const queue = (kind: 'alert' | 'campaign', label: string) => enqueue(prisma, { kind, to: randomKhPhone(), body: uniqueBody(label) });

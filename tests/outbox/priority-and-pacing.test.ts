@@ -1,32 +1,20 @@
 // Alerts overtake campaign messages, and pacing charges one slot per SMS segment.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { enqueue } from '../../src/outbox/enqueue.js';
 import { PACING_HEADROOM, reserveSlot } from '../../src/outbox/pacing.js';
 import type { Db } from '../../src/lib/db.js';
 import type { OutboxMessage } from '../../src/generated/prisma/client.js';
 import {
-  createOutboxFake, createSubscriber, createTestDispatcher, fakeTransport, maxInWindow, outboxRow, uniqueBody,
+  useOutboxFixture, createSubscriber, createTestDispatcher, fakeTransport, maxInWindow, outboxRow, uniqueBody,
 } from '../support/outbox.js';
 import { randomKhPhone } from '../support/factories.js';
 
-let testDb: TestDatabase;
+const fixture = useOutboxFixture();
+const fake = fixture.fake;
 let prisma: Db;
-const fake = createOutboxFake();
-
-beforeAll(async () => {
-  await fake.start();
-  testDb = await createTestDatabase();
-  prisma = testDb.db.prisma;
-});
-afterAll(async () => {
-  await fake.close();
-  await testDb.cleanup();
-});
-afterEach(async () => {
-  fake.clear();
-  await prisma.outboxMessage.updateMany({ where: { status: { in: ['pending', 'sending'] } }, data: { status: 'cancelled' } });
+beforeAll(() => {
+  prisma = fixture.prisma;
 });
 
 async function enqueueCampaign(n: number, label: string) {

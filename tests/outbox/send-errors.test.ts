@@ -1,33 +1,20 @@
 // What the dispatcher does with each kind of provider answer, through the real SDK against the fake:
 // opted out and invalid numbers change the subscriber, transient errors back off and retry, permanent ones
 // fail at once, and a timeout is retried for alerts but not for campaign messages that may have gone out.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../../src/outbox/enqueue.js';
 import { backoffMs } from '../../src/outbox/record-result.js';
 import type { Transport } from '../../src/messaging/transport.js';
 import type { Db } from '../../src/lib/db.js';
 import {
-  createOutboxFake, createSubscriber, createTestDispatcher, fakeTransport, makeDue, outboxRow, uniqueBody,
+  useOutboxFixture, createSubscriber, createTestDispatcher, fakeTransport, makeDue, outboxRow, uniqueBody,
 } from '../support/outbox.js';
 
-let testDb: TestDatabase;
+const fixture = useOutboxFixture();
+const fake = fixture.fake;
 let prisma: Db;
-const fake = createOutboxFake();
-
-beforeAll(async () => {
-  await fake.start();
-  testDb = await createTestDatabase();
-  prisma = testDb.db.prisma;
-});
-afterAll(async () => {
-  await fake.close();
-  await testDb.cleanup();
-});
-afterEach(async () => {
-  fake.clear();
-  // Nothing a test leaves queued may be sent by the next one.
-  await prisma.outboxMessage.updateMany({ where: { status: { in: ['pending', 'sending'] } }, data: { status: 'cancelled' } });
+beforeAll(() => {
+  prisma = fixture.prisma;
 });
 
 const requestsFor = (body: string) => fake.requests.filter((r) => r.params.Body === body);

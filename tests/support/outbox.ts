@@ -1,6 +1,8 @@
 // Helpers for outbox tests: a Dispatcher with test-sized timings, the real twilio transport pointed at the
 // fake, row factories, and the sliding-window count used to check pacing from the fake's arrival times.
 import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './db.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Dispatcher, type DispatcherOptions } from '../../src/outbox/dispatcher.js';
@@ -148,4 +150,34 @@ export async function spawnChildDispatcher(env: ChildDispatcherEnv): Promise<Chi
     child.once('exit', (code) => reject(new Error(`child dispatcher exited (${code}) before starting: ${stderr}`)));
   });
   return child;
+}
+
+/**
+ * The usual outbox test file: a started fake Twilio and a fresh test database for the file, and after each
+ * test the fake forgotten (failures, delays, requests) and anything left queued cancelled, so nothing a test
+ * leaves behind is sent by the next one. `prisma` is set once the database is open (use it inside tests).
+ */
+export function useOutboxFixture(): { fake: FakeTwilio; readonly prisma: Db } {
+  const fake = createOutboxFake();
+  let testDb: TestDatabase | undefined;
+  beforeAll(async () => {
+    await fake.start();
+    testDb = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await fake.close();
+    await testDb?.cleanup();
+  });
+  afterEach(async () => {
+    fake.clear();
+    fake.delayAllMs = 0;
+    await testDb!.db.prisma.outboxMessage.updateMany({ where: { status: { in: ['pending', 'sending'] } }, data: { status: 'cancelled' } });
+  });
+  return {
+    fake,
+    get prisma() {
+      if (!testDb) throw new Error('the outbox fixture is used before its database is open');
+      return testDb.db.prisma;
+    },
+  };
 }
