@@ -20,7 +20,7 @@ import { PRIORITY } from '../src/outbox/enqueue.js';
 import type { Db } from '../src/lib/db.js';
 import type { BenchDatabase } from './lib/database.js';
 import { checked, compared, informational, round, type BenchResult } from './lib/report.js';
-import type { RssSampler } from './lib/rss.js';
+import { startRssSampler, type RssSampler } from './lib/rss.js';
 import type { SuiteOutput } from './outbox.js';
 
 export interface CampaignsBenchOptions {
@@ -209,30 +209,11 @@ function startWorkerRssSampler(intervalMs: number): RssSampler {
 }
 
 /**
- * Like startRssSampler, for V8's heapUsed: this thread's JavaScript objects, which only this thread can read.
- * On PGlite its timer is blocked during a statement too; objects kept past the statement still show at the end.
+ * V8's heapUsed: this thread's JavaScript objects, which only this thread can read. On PGlite its timer is
+ * blocked during a statement too; objects kept past the statement still show at the end.
  */
 function startHeapSampler(intervalMs: number): RssSampler {
-  let max = 0;
-  const sample = () => {
-    max = Math.max(max, process.memoryUsage().heapUsed);
-  };
-  const timer = setInterval(sample, intervalMs);
-  timer.unref();
-  sample();
-  return {
-    reset() {
-      max = 0;
-      sample();
-    },
-    peak() {
-      sample();
-      return max / MiB;
-    },
-    stop() {
-      clearInterval(timer);
-    },
-  };
+  return startRssSampler(intervalMs, () => process.memoryUsage().heapUsed);
 }
 
 /** `provinces` × `districtsPerProvince` districts, with Khmer names so km texts render local names. */

@@ -7,10 +7,11 @@ export interface RssSampler {
   stop(): void;
 }
 
-export function startRssSampler(intervalMs = 100): RssSampler {
+/** `read` picks what is sampled: RSS by default, or e.g. V8's heapUsed (in bytes either way). */
+export function startRssSampler(intervalMs = 100, read: () => number = () => process.memoryUsage.rss()): RssSampler {
   let max = 0;
   const sample = () => {
-    max = Math.max(max, process.memoryUsage.rss());
+    max = Math.max(max, read());
   };
   const timer = setInterval(sample, intervalMs);
   timer.unref();
