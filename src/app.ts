@@ -9,6 +9,7 @@ import { createTwilioWebhookRouter } from './webhooks/twilio.routes.js';
 import { createSubscribersRouter } from './subscribers/subscribers.routes.js';
 import { createDistrictsRouter } from './districts/districts.routes.js';
 import { createOutboxRouter } from './outbox/outbox.routes.js';
+import { createInboundRouter } from './inbound/inbound.routes.js';
 import { createReportsRouter } from './reports/reports.routes.js';
 import { createTeamsRouter } from './alerts/teams.routes.js';
 import { createCampaignsRouter } from './campaigns/campaigns.routes.js';
@@ -54,6 +55,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/subscribers', createSubscribersRouter(ctx));
   api.use('/districts', createDistrictsRouter(ctx));
   api.use('/outbox', createOutboxRouter(ctx));
+  api.use('/inbound', createInboundRouter(ctx));
   api.use('/reports', createReportsRouter(ctx));
   api.use('/teams', createTeamsRouter(ctx));
   api.use('/campaigns', createCampaignsRouter(ctx));

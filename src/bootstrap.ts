@@ -14,6 +14,7 @@ import { Dispatcher } from './outbox/dispatcher.js';
 import { createHttpForwarder } from './messaging/forwarder.js';
 import { buildVocabulary, type ReportVocabulary } from './reports/parse/vocabulary.js';
 import { SUPPORTED_LOCALES } from './config.js';
+import { createInboundWorker, type InboundWorker } from './inbound/inbound-worker.js';
 
 export function buildContext(
   config: Config,
@@ -39,7 +40,26 @@ export function buildContext(
       ),
     ),
     outbox: { notify() {} },
+    inbound: { notify() {} },
   };
+}
+
+/** The inbound worker for this instance; PGlite has one connection, so it processes one message at a time. */
+export function createInboundWorkerFor(ctx: AppContext): InboundWorker {
+  const c = ctx.config.inbound;
+  const worker = createInboundWorker(ctx, {
+    instanceId: ctx.config.instanceId,
+    batchSize: c.batchSize,
+    concurrency: ctx.database.kind === 'pglite' ? 1 : c.concurrency,
+    maxAttempts: c.maxAttempts,
+    retryBaseMs: c.retryBaseMs,
+    retryMaxMs: c.retryMaxMs,
+    claimTimeoutSeconds: c.claimTimeoutSeconds,
+    pollMs: c.pollMs,
+    transactionTimeoutMs: c.transactionTimeoutMs,
+  });
+  ctx.inbound = { notify: () => worker.notify() };
+  return worker;
 }
 
 /** The dispatcher for this instance, wired to the context's transport and config. */

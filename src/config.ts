@@ -79,6 +79,15 @@ const ConfigSchema = z
     DISPATCH_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     DISPATCHER_ENABLED: optionalString.pipe(bool.optional()),
 
+    INBOUND_WORKER_ENABLED: optionalString.pipe(bool.optional()),
+    INBOUND_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+    INBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+    INBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+    INBOUND_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(1_000),
+    INBOUND_RETRY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(60_000),
+    INBOUND_CLAIM_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+    INBOUND_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(250),
+
     ADMIN_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 
     DEFAULT_COUNTRY: z.string().length(2).toUpperCase().default('KH'),
@@ -169,6 +178,18 @@ function toConfig(env: z.output<typeof ConfigSchema>) {
       retryMaxMs: env.SEND_RETRY_MAX_MS,
       pollMs: env.DISPATCH_POLL_MS,
       enabled: env.DISPATCHER_ENABLED ?? true,
+    },
+    inbound: {
+      enabled: env.INBOUND_WORKER_ENABLED ?? true,
+      batchSize: env.INBOUND_BATCH_SIZE,
+      concurrency: env.INBOUND_CONCURRENCY,
+      maxAttempts: env.INBOUND_MAX_ATTEMPTS,
+      retryBaseMs: env.INBOUND_RETRY_BASE_MS,
+      retryMaxMs: env.INBOUND_RETRY_MAX_MS,
+      claimTimeoutSeconds: env.INBOUND_CLAIM_TIMEOUT_SECONDS,
+      pollMs: env.INBOUND_POLL_MS,
+      // A message's transaction must end well before its claim expires, or two workers could hold it.
+      transactionTimeoutMs: Math.min(15_000, (env.INBOUND_CLAIM_TIMEOUT_SECONDS * 1000) / 2),
     },
     adminApiKey: env.ADMIN_API_KEY,
     defaultCountry: env.DEFAULT_COUNTRY,

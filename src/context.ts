@@ -26,4 +26,6 @@ export interface AppContext {
   vocabulary: CompiledVocabulary;
   /** Wakes the dispatcher after queueing something urgent (a no-op where none runs, e.g. in most tests). */
   outbox: { notify(): void };
+  /** Wakes this instance's inbound worker after a message is stored (a no-op where none runs). */
+  inbound: { notify(): void };
 }

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './lib/db.js';
 import { migrate } from './lib/migrate.js';
 import { createLogger } from './lib/logger.js';
-import { buildContext, createDispatcher } from './bootstrap.js';
+import { buildContext, createDispatcher, createInboundWorkerFor } from './bootstrap.js';
 import { createApp } from './app.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { createScheduler } from './jobs/scheduler.js';
@@ -45,6 +45,7 @@ async function main() {
   if (config.demoData) await seedDemo(database.prisma, log);
   await ensureFallbackCoordinator(ctx);
   const dispatcher = createDispatcher(ctx);
+  const inboundWorker = createInboundWorkerFor(ctx);
   const scheduler = createScheduler(ctx, [createEscalationJob(ctx), createCampaignJob(ctx)]);
 
   const app = createApp(ctx);
@@ -61,6 +62,7 @@ async function main() {
     });
   });
   if (config.outbox.enabled) dispatcher.start();
+  if (config.inbound.enabled) inboundWorker.start();
   scheduler.start();
 
   let stopping = false;
@@ -80,6 +82,8 @@ async function main() {
       }),
       // Finishes sends in flight and gives back claimed rows it has not started.
       dispatcher.stop(),
+      // Finishes the batch in hand; anything claimed and not done goes back when its lease expires.
+      inboundWorker.stop(),
       // Lets a running job finish its batch; it is idempotent, so an interrupted one would also be safe.
       scheduler.stop(),
     ]);

@@ -16,6 +16,8 @@ export interface InboundOutcome {
   handledAs: string;
   subscriberId: number | null;
   reportId: number | null;
+  /** The language the reply is written in (for the outbox row). */
+  locale: string | null;
 }
 
 /** A pending JOIN is answered by a bare place name within this window. */
@@ -34,7 +36,7 @@ export async function routeInbound(
   const sub = fromPhone.startsWith('+') ? await findOrCreateSubscriber(ctx, tx, fromPhone, body, kw?.locale) : null;
   const locale = sub?.language ?? ctx.config.defaultLocale;
   const done = (o: { reply: string | null; handledAs: string; reportId?: number | null }): InboundOutcome => ({
-    reply: o.reply, handledAs: o.handledAs, subscriberId: sub?.id ?? null, reportId: o.reportId ?? null,
+    reply: o.reply, handledAs: o.handledAs, subscriberId: sub?.id ?? null, reportId: o.reportId ?? null, locale: sub?.language ?? null,
   });
 
   if (kw && sub) {

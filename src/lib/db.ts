@@ -10,6 +10,9 @@ import { PrismaClient } from '../generated/prisma/client.js';
 
 export type Db = PrismaClient;
 export { Prisma } from '../generated/prisma/client.js';
+import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
+/** A client inside an interactive transaction. */
+export type Tx = PrismaTypes.TransactionClient;
 
 /** A single raw connection, used by the migration runner and by set-based jobs that need one session. */
 export interface SqlSession {

@@ -55,3 +55,12 @@ function hasCode(err: unknown, code: string, depth = 0): boolean {
   if (code === 'P2002' && e.kind === 'UniqueConstraintViolation') return true;
   return ['cause', 'meta', 'driverAdapterError'].some((k) => hasCode(e[k], code, depth + 1));
 }
+
+/**
+ * A conflict between concurrent transactions that simply running again resolves: deadlock (40P01),
+ * serialization failure (40001), Prisma's P2034 for either, and a unique violation from two first messages
+ * racing to create the same row.
+ */
+export function isRetryableConflict(err: unknown): boolean {
+  return isUniqueViolation(err) || hasCode(err, '40P01') || hasCode(err, '40001') || hasCode(err, 'P2034');
+}

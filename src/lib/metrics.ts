@@ -7,6 +7,7 @@ export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   inbound: Counter<'kind'>;
+  inboundFailed: Counter;
 }
 
 export function createMetrics(prisma: Db, opts: { defaults?: boolean } = {}): Metrics {
@@ -25,6 +26,25 @@ export function createMetrics(prisma: Db, opts: { defaults?: boolean } = {}): Me
     labelNames: ['kind'] as const,
     registers: [registry],
   });
+  const inboundFailed = new Counter({
+    name: 'hazardline_inbound_failed_total',
+    help: 'Inbound messages that failed every processing attempt (safety advice sent, waiting for a person)',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'hazardline_inbound_messages',
+    help: 'Inbound messages by processing state (pending and processing are the backlog; failed wait for review)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await prisma.$queryRaw<{ state: string; n: number }[]>`
+        SELECT state::text AS state, count(*)::int AS n FROM inbound_messages
+        WHERE state <> 'handled' AND reviewed_at IS NULL GROUP BY state`;
+      for (const state of ['pending', 'processing', 'failed']) this.set({ state }, 0);
+      for (const r of rows) this.set({ state: r.state }, Number(r.n));
+    },
+  });
   new Gauge({
     name: 'hazardline_outbox_messages',
     help: 'Outbox rows by status',
@@ -37,5 +57,5 @@ export function createMetrics(prisma: Db, opts: { defaults?: boolean } = {}): Me
       for (const r of rows) this.set({ status: r.status }, r._count._all);
     },
   });
-  return { registry, httpDuration, inbound };
+  return { registry, httpDuration, inbound, inboundFailed };
 }

@@ -9,14 +9,18 @@ import { AppError } from '../lib/errors.js';
 
 type Tx = Db | Prisma.TransactionClient;
 
-/** Lower goes first: an alert never waits behind a campaign. */
+/**
+ * Lower goes first: an alert never waits behind a campaign, and the answer to a villager's own message
+ * (the safety advice, a question about the place) goes before anything else, alerts included: it is what
+ * the webhook used to return inline, and the person is standing near the device now.
+ */
 export const PRIORITY: Record<OutboxKind, number> = {
+  reply: 5,
+  question: 5,
   alert: 10,
   escalation: 10,
   call: 10,
   referral: 15,
-  reply: 20,
-  question: 20,
   alert_note: 25,
   report_update: 30,
   webhook: 30,

@@ -6,7 +6,7 @@ import { verifyTwilioSignature } from './twilio-signature.js';
 import { InboundSmsSchema, StatusCallbackQuerySchema, StatusCallbackSchema, mediaUrlsOf } from './twilio.schemas.js';
 import { applyStatusCallback } from '../outbox/record-result.js';
 import { outboxStatusOf } from '../outbox/provider-status.js';
-import { receiveSms } from '../inbound/receive-sms.js';
+import { storeInbound } from '../inbound/store-inbound.js';
 import { requireContentType } from '../lib/http.js';
 
 export function twiml(reply: string | null): string {
@@ -23,16 +23,26 @@ export function createTwilioWebhookRouter(ctx: AppContext) {
     verifyTwilioSignature(ctx),
   );
 
+  // Store and answer: the reply, like everything sent to a person, goes through the outbox once the inbound
+  // worker has processed the message. An empty <Response/> tells Twilio we have it.
+  const EMPTY = twiml(null);
   router.post('/sms', async (req, res) => {
     const body = InboundSmsSchema.parse(req.body);
-    const result = await receiveSms(ctx, {
-      messageSid: body.MessageSid,
-      from: body.From,
-      to: body.To,
-      body: body.Body,
-      mediaUrls: mediaUrlsOf(body, body.NumMedia),
-    });
-    res.type('text/xml').send(twiml(result.reply));
+    const { stored } = await storeInbound(
+      ctx.prisma,
+      {
+        messageSid: body.MessageSid,
+        from: body.From,
+        to: body.To,
+        body: body.Body,
+        mediaUrls: mediaUrlsOf(body, body.NumMedia),
+        optOutType: optOutTypeOf((body as { OptOutType?: unknown }).OptOutType),
+      },
+      { defaultCountry: ctx.config.defaultCountry, now: ctx.clock.now() },
+    );
+    if (stored) ctx.inbound.notify();
+    else ctx.metrics.inbound.inc({ kind: 'duplicate' });
+    res.type('text/xml').send(EMPTY);
   });
 
   router.post('/status', async (req, res) => {
@@ -54,4 +64,10 @@ export function createTwilioWebhookRouter(ctx: AppContext) {
   });
 
   return router;
+}
+
+/** Twilio's Advanced Opt-Out types we act on; anything else is ignored rather than trusted. */
+function optOutTypeOf(v: unknown): string | null {
+  const t = typeof v === 'string' ? v.trim().toUpperCase() : '';
+  return t === 'STOP' || t === 'START' || t === 'HELP' ? t : null;
 }

@@ -46,10 +46,8 @@ const replyOf = (xml: string) => /<Message>([\s\S]*)<\/Message>/.exec(xml)?.[1] 
 const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 async function sms(from: string, body: string) {
-  const params = inboundSms(from, body);
-  const res = await t.postTwilio(SMS, params).expect(200);
-  const inbound = await t.ctx.prisma.inboundMessage.findUniqueOrThrow({ where: { messageSid: params.MessageSid } });
-  return { res, reply: unescape(replyOf(res.text) ?? ''), params, inbound };
+  const { res, params, inbound, reply } = await t.sms(from, body);
+  return { res, reply: reply ?? '', params, inbound };
 }
 
 const report = (id: number) => t.ctx.prisma.hazardReport.findUniqueOrThrow({ where: { id } });

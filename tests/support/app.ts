@@ -3,12 +3,15 @@ import twilio from 'twilio';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/app.js';
-import { buildContext } from '../../src/bootstrap.js';
+import { buildContext, createInboundWorkerFor } from '../../src/bootstrap.js';
+import type { InboundWorker } from '../../src/inbound/inbound-worker.js';
+import type { InboundMessage } from '../../src/generated/prisma/client.js';
 import { testConfig } from '../../src/config.js';
 import { manualClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { AppContext } from '../../src/context.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
+import { inboundSms } from './factories.js';
 
 export const TEST_AUTH_TOKEN = 'test_auth_token_0123456789abcdef';
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
@@ -19,6 +22,13 @@ export interface TestApp {
   ctx: AppContext;
   clock: ReturnType<typeof manualClock>;
   testDb: TestDatabase;
+  /** This app's inbound worker (not started: tests drain it when they want messages processed). */
+  inbound: InboundWorker;
+  /**
+   * A villager or team SMS end to end: the signed webhook (which must answer 200 with an empty TwiML), the
+   * inbound worker drained, and the reply the worker queued in the outbox (null when none).
+   */
+  sms(from: string, body: string, extra?: Record<string, string>): Promise<{ res: request.Response; params: Record<string, string>; inbound: InboundMessage; reply: string | null }>;
   /** POSTs a Twilio-signed form to a webhook path. */
   postTwilio(path: string, params: Record<string, string>): request.Test;
   /** A request with the admin bearer key. */
@@ -40,15 +50,28 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
   const clock = manualClock(new Date());
   const ctx = buildContext(config, testDb.db, { clock, log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const inbound = createInboundWorkerFor(ctx);
   const app = createApp(ctx);
+  const postTwilio = (path: string, params: Record<string, string>) =>
+    request(app).post(path).type('form').set('X-Twilio-Signature', signTwilio(path, params)).send(params);
   return {
     app,
     ctx,
     clock,
     testDb,
-    postTwilio(path, params) {
-      return request(app).post(path).type('form').set('X-Twilio-Signature', signTwilio(path, params)).send(params);
+    inbound,
+    async sms(from, body, extra = {}) {
+      const params = inboundSms(from, body, extra);
+      const res = await postTwilio('/webhooks/twilio/sms', params);
+      if (res.status !== 200 || !/^<\?xml[^>]*><Response\/>$/.test(res.text)) {
+        throw new Error(`webhook answered ${res.status} ${res.text}`);
+      }
+      await inbound.drain();
+      const row = await ctx.prisma.inboundMessage.findUniqueOrThrow({ where: { messageSid: params.MessageSid } });
+      const out = await ctx.prisma.outboxMessage.findUnique({ where: { dedupeKey: `inbound:${row.id}:reply` } });
+      return { res, params, inbound: row, reply: out?.body ?? null };
     },
+    postTwilio,
     api(method, path, key = TEST_ADMIN_KEY) {
       return request(app)[method](path).set('Authorization', `Bearer ${key}`);
     },

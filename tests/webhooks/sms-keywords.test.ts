@@ -17,17 +17,8 @@ afterAll(() => t.close());
 
 const SMS = '/webhooks/twilio/sms';
 
-function replyOf(xml: string): string | null {
-  const m = /<Message>([\s\S]*)<\/Message>/.exec(xml);
-  return m ? m[1]! : null;
-}
-
-async function send(from: string, body: string, extra: Record<string, string> = {}) {
-  const params = inboundSms(from, body, extra);
-  const res = await t.postTwilio(SMS, params).expect(200);
-  expect(res.type).toBe('text/xml');
-  return { res, reply: replyOf(res.text), params };
-}
+// The webhook stores and answers an empty TwiML; the reply is what the inbound worker queued in the outbox.
+const send = (from: string, body: string, extra: Record<string, string> = {}) => t.sms(from, body, extra);
 
 const subscriber = (phone: string) => t.ctx.prisma.subscriber.findUnique({ where: { phone } });
 
@@ -133,12 +124,15 @@ describe('retries and bad input', () => {
     const before = await subscriber(phone);
     const retry = await t.postTwilio(SMS, first.params).expect(200);
     expect(retry.text).toBe(first.res.text);
+    await t.inbound.drain();
     expect(await subscriber(phone)).toEqual(before);
+    expect(await t.ctx.prisma.outboxMessage.count({ where: { recipient: phone, kind: 'reply' } })).toBe(1);
     expect(await t.ctx.prisma.inboundMessage.count({ where: { messageSid: first.params.MessageSid } })).toBe(1);
     // A retried STOP after a later START must not opt the number out again.
     const stop = await send(phone, 'STOP');
     await send(phone, 'START');
     await t.postTwilio(SMS, stop.params).expect(200);
+    await t.inbound.drain();
     expect(await subscriber(phone)).toMatchObject({ status: 'active' });
   });
 
@@ -180,9 +174,12 @@ describe('retries and bad input', () => {
 
   it('when the sender is not a phone number, then the message is kept as a report and the safety advice sent', async () => {
     const { reply, params } = await send('SHORTCODE', 'hello');
-    expect(reply).toContain(t.ctx.i18n.t('en', 'safety.reply'));
     const stored = await t.ctx.prisma.inboundMessage.findUnique({ where: { messageSid: params.MessageSid } });
-    expect(stored).toMatchObject({ fromPhone: 'SHORTCODE', subscriberId: null });
+    expect(stored).toMatchObject({ fromPhone: 'SHORTCODE', subscriberId: null, state: 'handled' });
     expect(stored!.handledAs).toMatch(/^report/);
+    // The advice is recorded, but an SMS cannot be sent to a short code or an alphanumeric sender.
+    expect(stored!.replyText).toContain(t.ctx.i18n.t('en', 'safety.reply'));
+    expect(reply).toBeNull();
+    expect(await t.ctx.prisma.outboxMessage.count({ where: { recipient: 'SHORTCODE' } })).toBe(0);
   });
 });
