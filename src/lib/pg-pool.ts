@@ -36,7 +36,14 @@ export class GuardedPool extends pg.Pool {
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: ConnectCallback): void;
   override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
-    if (!callback) return super.connect().then((client) => this.guard(client));
+    // Guarded inside pg-pool's callback, not in a later .then(): pg-pool has already removed its own 'error'
+    // listener, and a FATAL message parsed from the same socket chunk would otherwise find none and crash
+    // the process.
+    if (!callback) {
+      return new Promise((resolve, reject) => {
+        super.connect((err, client) => (err || !client ? reject(err ?? new Error('no client')) : resolve(this.guard(client))));
+      });
+    }
     // pool.query() takes this path: it releases with the query's error itself.
     super.connect((err, client, done) => {
       if (err || !client) {
@@ -44,7 +51,7 @@ export class GuardedPool extends pg.Pool {
         return;
       }
       const guarded = this.guard(client);
-      callback(undefined, guarded, (err?: unknown) => guarded.release(err instanceof Error || err === true ? err : undefined));
+      callback(undefined, guarded, (e?: unknown) => guarded.release(e instanceof Error || e === true ? e : undefined));
     });
   }
 
