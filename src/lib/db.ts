@@ -85,7 +85,7 @@ function masked(err: Error): Error {
 }
 
 /** Rejects with a message naming what took too long, and clears its timer either way. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
@@ -230,7 +230,7 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
     poolStats: () => pool.stats(),
     async close() {
       await prisma.$disconnect();
-      await pool.end();
+      if (!pool.ending) await pool.end();
     },
   };
 }
