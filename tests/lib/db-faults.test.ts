@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { buildContext } from '../../src/bootstrap.js';
 import { testConfig } from '../../src/config.js';
-import { openDatabase, type Database } from '../../src/lib/db.js';
+import { maskDatabaseUrl, openDatabase, type Database } from '../../src/lib/db.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, onPostgres, TEST_DATABASE_URL } from '../support/db.js';
@@ -271,4 +271,13 @@ describe('/ready on the test database', () => {
     await Promise.all(holding);
     await request(t.app).get('/ready').expect(200);
   }, 15_000);
+});
+
+describe('database error messages', () => {
+  it('when a message carries a connection URL, then its password is masked', () => {
+    expect(maskDatabaseUrl('connect to postgres://hazardline:s3cr3t@db:5432/x failed')).toBe(
+      'connect to postgres://hazardline:****@db:5432/x failed',
+    );
+    expect(maskDatabaseUrl('postgresql://u@db/x')).toBe('postgresql://u@db/x');
+  });
 });
