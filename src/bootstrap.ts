@@ -30,7 +30,7 @@ export function buildContext(
     log,
     i18n,
     clock: opts.clock ?? systemClock,
-    metrics: createMetrics(database.prisma, { defaults: opts.defaultMetrics ?? false }),
+    metrics: createMetrics(database.prisma, { defaults: opts.defaultMetrics ?? false, database }),
     places: createPlaceIndex(database.prisma),
     keywords: createKeywordTable(i18n.resources),
     transport: opts.transport ?? createTransport(config, log),

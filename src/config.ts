@@ -59,6 +59,11 @@ const ConfigSchema = z
         .optional(),
     ),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    // Bounds on every wait for PostgreSQL (ignored with the embedded database); 0 turns a server-side one off.
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+    DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(10_000),
+    DATABASE_IDLE_IN_TX_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
     DEMO_DATA: optionalString.pipe(bool.optional()),
 
     PUBLIC_BASE_URL: optionalUrl,
@@ -158,6 +163,12 @@ function toConfig(env: z.output<typeof ConfigSchema>) {
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseTimeouts: {
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: env.DATABASE_LOCK_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TX_TIMEOUT_MS,
+    },
     demoData: env.DEMO_DATA ?? env.NODE_ENV === 'development',
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     twilio: {

@@ -29,6 +29,9 @@ async function main() {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
+    ...config.databaseTimeouts,
+    applicationName: `hazardline:${config.instanceId}`,
+    onError: (err, msg) => log.warn({ err }, msg),
   });
   log.info({ database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database open');
 
