@@ -6,7 +6,8 @@
 // The same run also routes reports whose reporter never answered "where is it?": an unanswered question must
 // never leave a report without a team.
 import twilio from 'twilio';
-import type { Alert, HazardReport, Prisma, TeamContact } from '../generated/prisma/client.js';
+import type { Alert, HazardReport, TeamContact } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import type { AppContext } from '../context.js';
 import type { Job } from '../jobs/scheduler.js';
@@ -17,7 +18,6 @@ import { formatAlert, timeZoneOf } from './format-alert.js';
 import { ackMinutes, findFallbackTeam, placeName } from './route-report.js';
 import { settle } from '../reports/intake.js';
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'clock' | 'log'>;
 
 export const ALERT_BATCH = 100;

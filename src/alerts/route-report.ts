@@ -1,7 +1,8 @@
 // Routing: the team whose coverage holds the report's place (the most specific coverage wins: a team for the
 // district before a team for the whole province) gets an alert through the outbox, at alert priority.
 // No covering team → the fallback team or FALLBACK_COORDINATOR_PHONE. A team webhook gets the report as JSON.
-import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { HazardReport } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { ancestry } from '../districts/ancestry.js';
@@ -10,7 +11,6 @@ import { SYSTEM } from '../reports/actor.js';
 import { formatAlert, timeZoneOf } from './format-alert.js';
 import { reportPayload } from './report-payload.js';
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock' | 'log'>;
 
 export interface RouteResult {

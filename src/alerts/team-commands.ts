@@ -2,7 +2,8 @@
 // NOTE n text, with the keywords of any locale and Khmer or Lao digits. Each one changes the report through
 // the lifecycle (who and when in its history), stops escalation where it settles the report, tells the
 // reporter through the outbox, and answers the contact in their own language.
-import type { ClearanceTeam, HazardReport, Prisma, TeamContact } from '../generated/prisma/client.js';
+import type { ClearanceTeam, HazardReport, TeamContact } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import type { AppContext } from '../context.js';
 import type { KeywordMatch } from '../subscribers/keywords.js';
@@ -11,7 +12,6 @@ import { addNote, changeStatus } from '../reports/lifecycle.js';
 import { teamContactActor } from '../reports/actor.js';
 import { notifyReporter } from '../reports/notify.js';
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock' | 'log'>;
 
 export type TeamContactWithTeam = TeamContact & { team: ClearanceTeam };

@@ -6,10 +6,14 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
 
 export type Db = PrismaClient;
 export { Prisma } from '../generated/prisma/client.js';
+/** The client handed to `prisma.$transaction(async (tx) => …)`: declared once here, imported everywhere. */
+export type Tx = Prisma.TransactionClient;
+/** For functions that work the same inside or outside a transaction. */
+export type DbOrTx = Db | Tx;
 
 /** A single raw connection, used by the migration runner and by set-based jobs that need one session. */
 export interface SqlSession {

@@ -2,6 +2,7 @@
 // triaged, checked for duplicates and routed, and the reply carries the report number and the safety advice.
 // When the place is missing we ask, at most twice; the answer completes the same report.
 import type { HazardReport, Prisma, Subscriber } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import { parseReport, type ParsedReport } from './parse/parse-report.js';
 import { ancestry, nearestDistrict } from '../districts/ancestry.js';
@@ -13,8 +14,6 @@ import { reporterActor, SYSTEM } from './actor.js';
 import { placeName, routeReport } from '../alerts/route-report.js';
 import { noteDuplicate, noteToTeam } from '../alerts/note-duplicate.js';
 import { referVictimAssistance, rehabService } from './notify.js';
-
-type Tx = Prisma.TransactionClient;
 
 export interface ReportMessage {
   sub: Subscriber | null;

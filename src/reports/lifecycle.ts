@@ -1,11 +1,10 @@
 // The report lifecycle (IMSMA's EOD spot task): which status may follow which, and the one function that
 // changes a status, stamps who and when in the history, and tells the reporter where that matters.
 import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import { AppError } from '../lib/errors.js';
 import type { Actor } from './actor.js';
-
-type Tx = Prisma.TransactionClient;
 
 export const CLOSED: readonly ReportStatus[] = ['cleared', 'false_alarm', 'duplicate', 'not_found'];
 

@@ -3,6 +3,7 @@
 // history event, and the effects of a status (reporter update, alerts closed or acknowledged, escalations
 // cancelled) commit with it or not at all.
 import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../lib/errors.js';
@@ -15,7 +16,6 @@ import { notifyReporter } from './notify.js';
 import { reportDetail, type ApiCaller } from './reports.service.js';
 import type { UpdateReportBody } from './reports.schemas.js';
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'clock' | 'log' | 'outbox'>;
 
 // A team that reports progress has, in effect, acknowledged: escalating to its next contact would be noise.

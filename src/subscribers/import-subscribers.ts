@@ -13,6 +13,7 @@ import { parse } from 'csv-parse/sync';
 import type { AppContext } from '../context.js';
 import type { Locale } from '../config.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
 import { maskPhone } from '../lib/logger.js';
@@ -135,7 +136,7 @@ async function checkRow(
   return { row, phone, district, language };
 }
 
-async function writeChunk(ctx: Ctx, tx: Prisma.TransactionClient, chunk: GoodRow[], now: Date, result: ImportResult) {
+async function writeChunk(ctx: Ctx, tx: Tx, chunk: GoodRow[], now: Date, result: ImportResult) {
   const existing = await tx.subscriber.findMany({
     where: { phone: { in: chunk.map((r) => r.phone) } },
     select: { id: true, phone: true, status: true, districtPcode: true, language: true },
@@ -194,7 +195,7 @@ type NewRow = GoodRow & { district: string };
  * One INSERT … SELECT FROM unnest per chunk: several times faster than createMany on both PGlite and PostgreSQL.
  * ON CONFLICT DO NOTHING lets a number that texted JOIN since the read above keep what it chose.
  */
-async function insertNew(ctx: Ctx, tx: Prisma.TransactionClient, rows: NewRow[], now: Date): Promise<Set<string>> {
+async function insertNew(ctx: Ctx, tx: Tx, rows: NewRow[], now: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const phones = rows.map((r) => r.phone);
   const districts = rows.map((r) => r.district);
