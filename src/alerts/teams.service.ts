@@ -9,13 +9,9 @@ import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
 import { normalizePhone } from '../subscribers/phone.js';
 import type { ContactInput, CreateTeamBody, UpdateTeamBody } from './teams.schemas.js';
+import type { ApiCaller } from '../auth/caller.js';
 
 type Ctx = Pick<AppContext, 'prisma' | 'config'>;
-
-export interface ApiCaller {
-  name: string;
-  requestId: string;
-}
 
 const include = {
   coverages: { include: { unit: { select: { level: true, nameEn: true } } }, orderBy: { pcode: 'asc' } },

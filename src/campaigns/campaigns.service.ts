@@ -10,11 +10,6 @@ import { upcomingOccurrences, type CampaignSchedule } from './schedule.js';
 import { campaignRunStats } from './campaign-stats.js';
 import { encodeCursor, type ListCampaignsQuery } from './campaigns.schemas.js';
 
-export interface Actor {
-  name: string;
-  requestId: string;
-}
-
 /** Statuses in which the scheduler fires occurrences. */
 export const ACTIVE_STATUSES = ['scheduled', 'running'] as const;
 

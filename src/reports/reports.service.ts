@@ -11,11 +11,7 @@ import { ancestry } from '../districts/ancestry.js';
 import { serializeOutbox } from '../outbox/outbox.routes.js';
 import { allowedNext } from './lifecycle.js';
 import { encodeCursor, type ListReportsQuery, type ReportFilters } from './reports.schemas.js';
-
-export interface ApiCaller {
-  name: string;
-  requestId: string;
-}
+import type { ApiCaller } from '../auth/caller.js';
 
 export function serializeReport(r: HazardReport, opts: { maskPhone: boolean }) {
   return {

@@ -13,7 +13,8 @@ import { noteToTeam } from '../alerts/note-duplicate.js';
 import { apiActor, type Actor } from './actor.js';
 import { addNote, changeStatus, CLOSED, isOpen } from './lifecycle.js';
 import { notifyReporter } from './notify.js';
-import { reportDetail, type ApiCaller } from './reports.service.js';
+import type { ApiCaller } from '../auth/caller.js';
+import { reportDetail } from './reports.service.js';
 import type { UpdateReportBody } from './reports.schemas.js';
 
 type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'clock' | 'log' | 'outbox'>;

@@ -21,7 +21,8 @@ import { matchableText, truncate } from '../lib/text.js';
 import { parseLanguage } from './keywords.js';
 import { localeOfCountry } from './language.js';
 import { countryOfPhone, normalizePhone } from './phone.js';
-import { resolveDistrictInput, type Actor, type DistrictInput } from './subscribers.service.js';
+import { resolveDistrictInput, type DistrictInput } from './subscribers.service.js';
+import type { ApiCaller } from '../auth/caller.js';
 
 export const MAX_IMPORT_ROWS = 50_000;
 const CHUNK_SIZE = 500;
@@ -38,7 +39,7 @@ export type ImportResult = ImportCounts & { errors: ImportRowError[] };
 interface GoodRow { row: number; phone: string; district: string | null; language: Locale | null }
 type Columns = { phone: number; district: number; language: number };
 
-export async function importSubscribers(ctx: Ctx, csv: string, actor: Actor): Promise<ImportResult> {
+export async function importSubscribers(ctx: Ctx, csv: string, actor: ApiCaller): Promise<ImportResult> {
   const [header, ...rows] = readCsv(csv);
   if (!header) throw new AppError('bad_request', 'The body is empty; send a CSV with a header row and one subscriber per row');
   if (rows.length > MAX_IMPORT_ROWS) {

@@ -10,11 +10,7 @@ import { resolveDistrict } from '../districts/resolve-district.js';
 import { localeOfCountry } from './language.js';
 import { countryOfPhone, normalizePhone } from './phone.js';
 import { encodeCursor, type CreateSubscriberBody, type ListSubscribersQuery } from './subscribers.schemas.js';
-
-export interface Actor {
-  name: string;
-  requestId: string;
-}
+import type { ApiCaller } from '../auth/caller.js';
 
 export function serializeSubscriber(s: Subscriber) {
   return {
@@ -95,7 +91,7 @@ export async function resolveDistrictInput(ctx: Pick<AppContext, 'places'>, tx: 
 export async function createSubscriber(
   ctx: Pick<AppContext, 'prisma' | 'places' | 'clock' | 'config'>,
   body: CreateSubscriberBody,
-  actor: Actor,
+  actor: ApiCaller,
 ) {
   const phone = normalizePhone(body.phone, ctx.config.defaultCountry);
   if (!phone) {
