@@ -5,13 +5,13 @@
 //
 // The same run also routes reports whose reporter never answered "where is it?": an unanswered question must
 // never leave a report without a team.
-import twilio from 'twilio';
 import type { Alert, HazardReport, TeamContact } from '../generated/prisma/client.js';
 import type { Tx } from '../lib/db.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import type { AppContext } from '../context.js';
 import type { Job } from '../jobs/scheduler.js';
 import { enqueue } from '../outbox/enqueue.js';
+import { sayTwiml, voiceFor } from '../messaging/twiml.js';
 import { isOpen } from '../reports/lifecycle.js';
 import { SYSTEM } from '../reports/actor.js';
 import { formatAlert, timeZoneOf } from './format-alert.js';
@@ -34,28 +34,6 @@ export interface EscalationRunResult {
   closed: number;
   /** Reports routed because their reporter did not answer the location question in time. */
   routed: number;
-}
-
-// Twilio <Say> voices exist for English and Spanish, none for Khmer or Lao: those contacts hear English.
-const VOICES = {
-  en: { language: 'en-US', voice: 'Polly.Joanna' },
-  es: { language: 'es-MX', voice: 'Polly.Mia' },
-} as const;
-
-/** The locale a call is read in: the contact's own where Twilio has a voice for it, else English. */
-export function voiceFor(language: string): { locale: keyof typeof VOICES } & (typeof VOICES)[keyof typeof VOICES] {
-  const locale = language in VOICES ? (language as keyof typeof VOICES) : 'en';
-  return { locale, ...VOICES[locale] };
-}
-
-/** TwiML reading the text twice with a pause between: people pick up mid-sentence. */
-export function callTwiml(text: string, language: string): string {
-  const v = voiceFor(language);
-  const response = new twilio.twiml.VoiceResponse();
-  response.say({ language: v.language, voice: v.voice }, text);
-  response.pause({ length: 1 });
-  response.say({ language: v.language, voice: v.voice }, text);
-  return response.toString();
 }
 
 export function createEscalationJob(ctx: Ctx): Job<EscalationRunResult> {
@@ -200,7 +178,7 @@ async function advance(ctx: Ctx, tx: Tx, alert: DueAlert, now: Date): Promise<'e
         location: spokenPlace(place, report) ?? t('teams:unknownPlace'),
         minutes,
       });
-      await send(ctx, tx, alert, 2, { kind: 'call', to: { ...to, locale }, body: callTwiml(text, first.language) });
+      await send(ctx, tx, alert, 2, { kind: 'call', to: { ...to, locale }, body: sayTwiml(text, first.language) });
       return { channel: 'voice', to };
     },
     // Whoever coordinates when a team does not answer.

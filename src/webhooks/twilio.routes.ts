@@ -1,19 +1,13 @@
 // Twilio webhooks: thin handlers that check the signature, validate the form post and hand off.
 import express, { Router } from 'express';
-import twilio from 'twilio';
 import type { AppContext } from '../context.js';
 import { verifyTwilioSignature } from './twilio-signature.js';
 import { InboundSmsSchema, StatusCallbackQuerySchema, StatusCallbackSchema, mediaUrlsOf } from './twilio.schemas.js';
 import { applyStatusCallback } from '../outbox/record-result.js';
-import { outboxStatusOf } from '../outbox/provider-status.js';
+import { outboxStatusOf } from '../messaging/provider-status.js';
+import { messagingTwiml } from '../messaging/twiml.js';
 import { receiveSms } from '../inbound/receive-sms.js';
 import { requireContentType } from '../lib/http.js';
-
-export function twiml(reply: string | null): string {
-  const response = new twilio.twiml.MessagingResponse();
-  if (reply) response.message(reply);
-  return response.toString();
-}
 
 export function createTwilioWebhookRouter(ctx: AppContext) {
   const router = Router();
@@ -32,7 +26,7 @@ export function createTwilioWebhookRouter(ctx: AppContext) {
       body: body.Body,
       mediaUrls: mediaUrlsOf(body, body.NumMedia),
     });
-    res.type('text/xml').send(twiml(result.reply));
+    res.type('text/xml').send(messagingTwiml(result.reply));
   });
 
   router.post('/status', async (req, res) => {
