@@ -14,7 +14,8 @@ import { enqueue } from '../outbox/enqueue.js';
 import { sayTwiml, voiceFor } from '../messaging/twiml.js';
 import { isOpen } from '../reports/lifecycle.js';
 import { SYSTEM } from '../reports/actor.js';
-import { formatAlert, timeZoneOf } from './format-alert.js';
+import { formatAlert } from './format-alert.js';
+import { timeZoneOf } from '../districts/countries.js';
 import { ackMinutes, findFallbackTeam, placeName } from './route-report.js';
 import { settle } from '../reports/intake.js';
 

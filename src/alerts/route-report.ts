@@ -8,7 +8,8 @@ import { enqueue } from '../outbox/enqueue.js';
 import { ancestry } from '../districts/ancestry.js';
 import { changeStatus } from '../reports/lifecycle.js';
 import { SYSTEM } from '../reports/actor.js';
-import { formatAlert, timeZoneOf } from './format-alert.js';
+import { formatAlert } from './format-alert.js';
+import { timeZoneOf } from '../districts/countries.js';
 import { reportPayload } from './report-payload.js';
 
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock' | 'log'>;

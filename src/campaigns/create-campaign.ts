@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { Prisma } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
-import { timeZoneOf } from '../alerts/format-alert.js';
+import { timeZoneOf } from '../districts/countries.js';
 import { targetDistricts } from './fan-out.js';
 import { campaignTemplates, checkCustomTexts, requireLanguages, type CampaignContent } from './campaign-content.js';
 import { checkTargets, describeCampaign, hotlineOf } from './campaigns.service.js';

@@ -2,7 +2,7 @@
 // nearest a point. Without boundary polygons, "the containing district" of a coordinate is the district
 // whose centre is nearest, within a sanity radius; the parse record says so.
 import type { DbOrTx } from '../lib/db.js';
-import { haversineMeters } from '../reports/parse/location.js';
+import { haversineMeters } from '../lib/geo.js';
 
 export interface UnitRef {
   pcode: string;

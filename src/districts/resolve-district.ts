@@ -3,7 +3,7 @@
 import type { AdminUnit } from '../generated/prisma/client.js';
 import type { DbOrTx } from '../lib/db.js';
 import type { Locale } from '../config.js';
-import { localeOfCountry } from '../subscribers/language.js';
+import { localeOfCountry } from './countries.js';
 import type { PlaceIndex } from './place-index.js';
 
 /** At or above this a match is acted on; between UNSURE and this it is offered as "did you mean". */

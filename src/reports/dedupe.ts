@@ -4,7 +4,7 @@
 import type { HazardReport } from '../generated/prisma/client.js';
 import type { Tx } from '../lib/db.js';
 import type { DeviceClass } from '../generated/prisma/enums.js';
-import { haversineMeters } from './parse/location.js';
+import { haversineMeters } from '../lib/geo.js';
 import { CLOSED } from './lifecycle.js';
 
 export interface DedupeCandidate {

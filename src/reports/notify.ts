@@ -6,7 +6,8 @@ import type { ReportStatus } from '../generated/prisma/enums.js';
 import type { AppContext } from '../context.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { REPORTER_UPDATES } from './lifecycle.js';
-import { localTime, timeZoneOf } from '../alerts/format-alert.js';
+import { localTime } from '../alerts/format-alert.js';
+import { timeZoneOf } from '../districts/countries.js';
 
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock'>;
 

@@ -19,7 +19,7 @@ import { audit } from '../lib/audit.js';
 import { maskPhone } from '../lib/logger.js';
 import { matchableText, truncate } from '../lib/text.js';
 import { parseLanguage } from './keywords.js';
-import { localeOfCountry } from './language.js';
+import { localeOfCountry } from '../districts/countries.js';
 import { countryOfPhone, normalizePhone } from './phone.js';
 import { resolveDistrictInput, type DistrictInput } from './subscribers.service.js';
 import type { ApiCaller } from '../auth/caller.js';

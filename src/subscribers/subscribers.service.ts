@@ -7,7 +7,7 @@ import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
 import { truncate } from '../lib/text.js';
 import { resolveDistrict } from '../districts/resolve-district.js';
-import { localeOfCountry } from './language.js';
+import { localeOfCountry } from '../districts/countries.js';
 import { countryOfPhone, normalizePhone } from './phone.js';
 import { encodeCursor, type CreateSubscriberBody, type ListSubscribersQuery } from './subscribers.schemas.js';
 import type { ApiCaller } from '../auth/caller.js';
