@@ -1,5 +1,5 @@
 // /api/teams (coordinators): clearance teams, their coverage by P-code and their on-call contacts.
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { requireRole } from '../auth/auth.middleware.js';
 import { callerOf } from '../auth/caller.js';

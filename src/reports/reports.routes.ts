@@ -1,6 +1,6 @@
 // /api/reports (coordinators): the list, the GIS/CSV export, one report in full, and the PATCH that moves it
 // through its lifecycle. Thin handlers over reports.service.ts, update-report.ts and export-reports.ts.
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { requireRole } from '../auth/auth.middleware.js';
 import { callerOf } from '../auth/caller.js';

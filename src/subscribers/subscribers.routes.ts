@@ -1,5 +1,5 @@
 // /api/subscribers: thin handlers over the services; zod errors and AppErrors reach the one error middleware.
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { requireRole } from '../auth/auth.middleware.js';
 import { callerOf } from '../auth/caller.js';
