@@ -5,7 +5,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { AppContext } from '../context.js';
 import { handleKeyword, join } from '../subscribers/handle-keyword.js';
 import { findOrCreateSubscriber } from '../subscribers/find-or-create.js';
-import { findTeamContact, handleTeamCommand, parseTeamCommand } from '../alerts/team-commands.js';
+import { findTeamContact, handleTeamCommand, parseTeamCommand } from '../reports/team-commands.js';
 import { answerDialogue, createReport } from '../reports/intake.js';
 import { findFollowUpTarget, addFollowUp } from '../reports/follow-up.js';
 

@@ -5,7 +5,7 @@ import type { HazardReport } from '../generated/prisma/client.js';
 import type { Tx } from '../lib/db.js';
 import type { DeviceClass } from '../generated/prisma/enums.js';
 import { haversineMeters } from '../lib/geo.js';
-import { CLOSED } from './lifecycle.js';
+import { CLOSED } from '../lib/report-status.js';
 
 export interface DedupeCandidate {
   lat: number | null;

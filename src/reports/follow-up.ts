@@ -5,8 +5,9 @@ import type { HazardReport } from '../generated/prisma/client.js';
 import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import { parseReport } from './parse/parse-report.js';
-import { addNote, isOpen } from './lifecycle.js';
-import { reporterActor } from './actor.js';
+import { addNote } from './lifecycle.js';
+import { isOpen } from '../lib/report-status.js';
+import { reporterActor } from '../lib/actor.js';
 import type { ReportMessage, IntakeOutcome } from './intake.js';
 
 export async function findFollowUpTarget(ctx: AppContext, tx: Tx, phone: string, text: string): Promise<HazardReport | null> {
