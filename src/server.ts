@@ -9,7 +9,7 @@ import { buildContext, createDispatcher, createInboundWorkerFor } from './bootst
 import { createApp } from './app.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { createScheduler } from './jobs/scheduler.js';
-import { createEscalationJob } from './alerts/escalation.js';
+import { createEscalationJob } from './reports/escalation-job.js';
 import { createCampaignJob } from './campaigns/campaign-job.js';
 import { ensureFallbackCoordinator } from './alerts/fallback-coordinator.js';
 

@@ -5,16 +5,17 @@ import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
 import { GuardedPool, type PoolStats } from './pg-pool.js';
 
 export type { PoolStats };
 
 export type Db = PrismaClient;
 export { Prisma } from '../generated/prisma/client.js';
-import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
-/** A client inside an interactive transaction. */
-export type Tx = PrismaTypes.TransactionClient;
+/** The client handed to `prisma.$transaction(async (tx) => …)`: declared once here, imported everywhere. */
+export type Tx = Prisma.TransactionClient;
+/** For functions that work the same inside or outside a transaction. */
+export type DbOrTx = Db | Tx;
 
 /** A single raw connection, used by the migration runner and by set-based jobs that need one session. */
 export interface SqlSession {

@@ -1,12 +1,10 @@
 // Recording what happened to a send: the provider's answer to our request, and later its status callbacks.
 // Statuses only move forward (pending → sending → sent → delivered | undelivered | failed): a late or
 // out-of-order callback, or our own slower write racing a fast callback, never moves a row backwards.
-import type { Db } from '../lib/db.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import type { Db, DbOrTx } from '../lib/db.js';
 import type { SendResult, SendErrorKind } from '../messaging/transport.js';
 import type { ClaimedRow } from './claim.js';
 
-type Tx = Db | Prisma.TransactionClient;
 export type OutboxStatusName = 'pending' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'cancelled' | 'unknown';
 
 // SQL expression ranking a status column, matching RANK below.
@@ -81,7 +79,7 @@ export async function recordSendResult(prisma: Db, row: ClaimedRow, result: Send
  * Some errors are about the person, not the message: after 21610 (they sent STOP to the carrier) we must
  * never text them again, and an invalid number must be skipped by every later campaign.
  */
-export async function applyRecipientError(tx: Tx, recipient: string, subscriberId: number | null, kind: SendErrorKind, now: Date) {
+export async function applyRecipientError(tx: DbOrTx, recipient: string, subscriberId: number | null, kind: SendErrorKind, now: Date) {
   if (kind !== 'opted_out' && kind !== 'invalid_number') return;
   const where = subscriberId ? { id: subscriberId } : { phone: recipient };
   if (kind === 'opted_out') {

@@ -1,13 +1,11 @@
 // The report lifecycle (IMSMA's EOD spot task): which status may follow which, and the one function that
 // changes a status, stamps who and when in the history, and tells the reporter where that matters.
-import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import { AppError } from '../lib/errors.js';
-import type { Actor } from './actor.js';
-
-type Tx = Prisma.TransactionClient;
-
-export const CLOSED: readonly ReportStatus[] = ['cleared', 'false_alarm', 'duplicate', 'not_found'];
+import type { Actor } from '../lib/actor.js';
+import { CLOSED } from '../lib/report-status.js';
 
 const NEXT: Record<ReportStatus, readonly ReportStatus[]> = {
   received: ['triaged', 'dispatched', 'acknowledged', 'duplicate', 'false_alarm'],
@@ -97,8 +95,4 @@ export async function addNote(tx: Tx, reportId: number, actor: Actor, note: stri
   await tx.reportEvent.create({
     data: { reportId, kind, actor: actor.id, actorType: actor.type, note: note.slice(0, 1600), at },
   });
-}
-
-export function isOpen(report: Pick<HazardReport, 'status'>): boolean {
-  return !CLOSED.includes(report.status);
 }

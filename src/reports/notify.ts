@@ -1,13 +1,14 @@
 // Messages about a report to people other than its team: the reporter's updates (in their language, through
 // the outbox) and the victim-assistance referral for casualties.
-import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { HazardReport } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import type { AppContext } from '../context.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { REPORTER_UPDATES } from './lifecycle.js';
-import { localTime, timeZoneOf } from '../alerts/format-alert.js';
+import { localTime } from '../alerts/format-alert.js';
+import { timeZoneOf } from '../districts/countries.js';
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock'>;
 
 /** Tells the reporter their report was acknowledged, cleared, a false alarm or not found; once per status. */

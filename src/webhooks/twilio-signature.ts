@@ -1,10 +1,10 @@
 // Twilio signs each webhook with the auth token over the public URL and the POST parameters. We check it
-// with the SDK against PUBLIC_BASE_URL (the URL Twilio was given), never against Host headers, which a
-// proxy or an attacker controls.
-import twilio from 'twilio';
+// against PUBLIC_BASE_URL (the URL Twilio was given), never against Host headers, which a proxy or an
+// attacker controls.
 import type { RequestHandler } from 'express';
 import { AppError } from '../lib/errors.js';
 import type { AppContext } from '../context.js';
+import { isValidTwilioSignature } from '../messaging/webhook-signature.js';
 
 export function verifyTwilioSignature(ctx: Pick<AppContext, 'config' | 'log'>): RequestHandler {
   let warned = false;
@@ -21,7 +21,7 @@ export function verifyTwilioSignature(ctx: Pick<AppContext, 'config' | 'log'>): 
     const signature = req.get('x-twilio-signature');
     const url = `${ctx.config.publicBaseUrl}${req.originalUrl}`;
     const params = (req.body ?? {}) as Record<string, string>;
-    if (!signature || !twilio.validateRequest(token, signature, url, params)) {
+    if (!signature || !isValidTwilioSignature({ authToken: token, signature, url, params })) {
       req.log?.warn({ path: req.path, signed: Boolean(signature) }, 'rejected Twilio webhook with a bad signature');
       throw new AppError('invalid_signature', 'The X-Twilio-Signature header is missing or does not match');
     }
