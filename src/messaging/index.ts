@@ -6,7 +6,9 @@ import { createDevTransport } from './dev-transport.js';
 import { createTwilioTransport } from './twilio-transport.js';
 import type { Transport } from './transport.js';
 
-export type { Transport, SendResult, SendError, SendErrorKind, SmsMessage, CallRequest } from './transport.js';
+export type {
+  Transport, SendResult, SendError, SendErrorKind, SmsMessage, CallRequest, SentQuery, SentMessage, FindSentResult,
+} from './transport.js';
 export { classifyProviderError } from './transport.js';
 
 export function createTransport(config: Config, log: Logger): Transport {
