@@ -53,6 +53,7 @@ describe.runIf(onPostgres)('several instances on one PostgreSQL', () => {
       name: transport.name,
       sendSms: (m) => (counter.sms++, transport.sendSms(m)),
       placeCall: (c) => transport.placeCall(c),
+      findSent: (q) => transport.findSent(q),
     };
     return { transport: wrapped, counter };
   }
