@@ -13,8 +13,12 @@ import { recordAccepted, recordSendResult, type Accepted, type RetryPolicy } fro
 import { reconcileUnknown, type ReconcileResult } from './reconcile.js';
 import { maskPhone } from '../lib/logger.js';
 
-/** How late a paced send may leave before the sender's later slots are pushed back. */
-const LATE_TOLERANCE_MS = 2;
+/**
+ * Lateness a paced send may carry without pushing the sender's later slots back; only the excess is pushed.
+ * A 1 s window at the provider holds at most rate × (1 − headroom) × (1 + jitter/1 s) + 1 sends, which stays
+ * ≤ rate while the unpushed jitter (this, plus the network's) stays under headroom × 1 s ≈ 15 ms.
+ */
+const LATE_TOLERANCE_MS = 4;
 /** How often a running dispatcher looks for `unknown` rows due a lookup. */
 const RECONCILE_EVERY_MS = 1000;
 const RECONCILE_BATCH = 50;
@@ -208,7 +212,7 @@ export class Dispatcher {
         // A send that left late (a busy event loop, a full concurrency pool) sits closer to the next one than the
         // rate allows: push the sender's next slot back by the delay before the next reservation.
         const late = performance.now() - planned;
-        if (late > LATE_TOLERANCE_MS) await delaySender(this.prisma, sender, late);
+        if (late > LATE_TOLERANCE_MS) await delaySender(this.prisma, sender, late - LATE_TOLERANCE_MS);
         continue;
       }
       await this.startSend(row);
