@@ -81,6 +81,8 @@ const ConfigSchema = z
     SEND_CLAIM_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
     SEND_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2_000),
     SEND_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(600_000),
+    SEND_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+    SEND_RECONCILE_RESEND_AFTER_MS: z.coerce.number().int().min(1000).max(86_400_000).default(120_000),
     DISPATCH_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     DISPATCHER_ENABLED: optionalString.pipe(bool.optional()),
 
@@ -188,6 +190,10 @@ function toConfig(env: z.output<typeof ConfigSchema>) {
       retryBaseMs: env.SEND_RETRY_BASE_MS,
       retryMaxMs: env.SEND_RETRY_MAX_MS,
       pollMs: env.DISPATCH_POLL_MS,
+      /** An `unknown` send is first looked up at the provider this long after it left. */
+      reconcileGraceMs: env.SEND_RECONCILE_GRACE_MS,
+      /** Not found at the provider this long after it left: sent again (same row). */
+      reconcileResendAfterMs: env.SEND_RECONCILE_RESEND_AFTER_MS,
       enabled: env.DISPATCHER_ENABLED ?? true,
     },
     inbound: {

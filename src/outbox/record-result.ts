@@ -52,27 +52,51 @@ export async function recordAccepted(prisma: Db, items: Accepted[], now: Date): 
   );
 }
 
-export async function recordSendResult(prisma: Db, row: ClaimedRow, result: SendResult, policy: RetryPolicy, now: Date) {
+export type SendOutcome = 'sent' | 'retry' | 'failed' | 'unknown';
+
+/**
+ * What becomes of a failed send. An SMS that may have reached the provider (timeout, reset) is `unknown`,
+ * whatever its kind: resending it blindly is how an alert got delivered twice; the reconcile step asks the
+ * provider instead. Calls and webhooks cannot be looked up: an alert call or a webhook (receivers dedupe on
+ * the report id) is retried, a campaign call stays unknown.
+ */
+export function outcomeOf(row: Pick<ClaimedRow, 'kind' | 'channel' | 'attempts'>, error: SendResult & { ok: false }, policy: RetryPolicy): Exclude<SendOutcome, 'sent'> {
+  const { kind, maybeDelivered } = error.error;
+  if (kind !== 'transient') return 'failed';
+  if (maybeDelivered === true && (row.channel === 'sms' || row.kind === 'campaign')) return 'unknown';
+  return row.attempts < policy.maxAttempts ? 'retry' : 'failed';
+}
+
+export async function recordSendResult(
+  prisma: Db,
+  row: ClaimedRow,
+  result: SendResult,
+  policy: RetryPolicy & { reconcileGraceMs?: number },
+  now: Date,
+): Promise<SendOutcome> {
   if (result.ok) {
     await recordAccepted(prisma, [{ id: row.id, providerId: result.providerId, status: result.status }], now);
-    return;
+    return 'sent';
   }
-  const { kind, code, message, maybeDelivered } = result.error;
-  // A campaign message that may have gone out is not retried: no villager gets the same message twice.
-  const unknown = kind === 'transient' && maybeDelivered === true && row.kind === 'campaign';
-  const retry = kind === 'transient' && !unknown && row.attempts < policy.maxAttempts;
+  const { kind, code, message } = result.error;
+  const outcome = outcomeOf(row, result, policy);
+  const retry = outcome === 'retry';
+  const unknown = outcome === 'unknown';
+  // An unknown row is first looked up at the provider after the grace period (see reconcile.ts).
+  const nextMs = retry ? backoffMs(row.attempts, policy) : unknown ? (policy.reconcileGraceMs ?? 0) : 0;
   await prisma.$transaction(async (tx) => {
     // The next attempt is timed on the database clock, like claims and pacing, so instances' clocks never matter.
     await tx.$executeRaw`
       UPDATE outbox SET
-        status = ${unknown ? 'unknown' : retry ? 'pending' : 'failed'}::"OutboxStatus",
-        next_attempt_at = CASE WHEN ${retry} THEN now() + make_interval(secs => ${backoffMs(row.attempts, policy) / 1000}::float8) ELSE next_attempt_at END,
+        status = ${outcome === 'retry' ? 'pending' : outcome}::"OutboxStatus",
+        next_attempt_at = CASE WHEN ${retry || unknown} THEN now() + make_interval(secs => ${nextMs / 1000}::float8) ELSE next_attempt_at END,
         last_error_code = ${code}, last_error = ${message.slice(0, 500)},
-        claimed_at = NULL, claimed_by = NULL, send_started_at = CASE WHEN ${retry} THEN NULL ELSE send_started_at END,
+        claimed_at = NULL, claimed_by = NULL, send_started_at = CASE WHEN ${retry} THEN NULL ELSE COALESCE(send_started_at, now()) END,
         updated_at = ${now}
       WHERE id = ${row.id} AND status = 'sending'`;
     await applyRecipientError(tx, row.recipient, row.subscriberId, kind, now);
   });
+  return outcome;
 }
 
 /**
