@@ -2,6 +2,7 @@
 // Statuses only move forward (pending → sending → sent → delivered | undelivered | failed): a late or
 // out-of-order callback, or our own slower write racing a fast callback, never moves a row backwards.
 import type { Db } from '../lib/db.js';
+import { clip } from '../lib/text.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { SendResult, SendErrorKind } from '../messaging/transport.js';
 import type { ClaimedRow } from './claim.js';
@@ -69,7 +70,7 @@ export async function recordSendResult(prisma: Db, row: ClaimedRow, result: Send
       UPDATE outbox SET
         status = ${unknown ? 'unknown' : retry ? 'pending' : 'failed'}::"OutboxStatus",
         next_attempt_at = CASE WHEN ${retry} THEN now() + make_interval(secs => ${backoffMs(row.attempts, policy) / 1000}::float8) ELSE next_attempt_at END,
-        last_error_code = ${code}, last_error = ${message.slice(0, 500)},
+        last_error_code = ${code}, last_error = ${clip(message, 500)},
         claimed_at = NULL, claimed_by = NULL, send_started_at = CASE WHEN ${retry} THEN NULL ELSE send_started_at END,
         updated_at = ${now}
       WHERE id = ${row.id} AND status = 'sending'`;

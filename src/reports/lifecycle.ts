@@ -3,6 +3,7 @@
 import type { HazardReport, Prisma } from '../generated/prisma/client.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import { AppError } from '../lib/errors.js';
+import { clip } from '../lib/text.js';
 import type { Actor } from './actor.js';
 
 type Tx = Prisma.TransactionClient;
@@ -95,7 +96,7 @@ export async function changeStatus(tx: Tx, reportId: number, change: StatusChang
 
 export async function addNote(tx: Tx, reportId: number, actor: Actor, note: string, at: Date, kind = 'note') {
   await tx.reportEvent.create({
-    data: { reportId, kind, actor: actor.id, actorType: actor.type, note: note.slice(0, 1600), at },
+    data: { reportId, kind, actor: actor.id, actorType: actor.type, note: clip(note, 1600), at },
   });
 }
 
