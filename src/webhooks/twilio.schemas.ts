@@ -35,6 +35,16 @@ function mediaUrl(value: string): string | null {
   return s;
 }
 
+/**
+ * Advanced Opt-Out: Twilio has already answered STOP/START/HELP itself and tells us which one it was.
+ * A value we do not know is ignored rather than refused (refusing would lose the message).
+ */
+export const OptOutTypeSchema = z
+  .preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v), z.enum(['STOP', 'START', 'HELP']))
+  .optional()
+  .catch(undefined);
+export type OptOutType = NonNullable<z.infer<typeof OptOutTypeSchema>>;
+
 export const InboundSmsSchema = z.preprocess(
   cleanForm,
   z.looseObject({
@@ -43,6 +53,8 @@ export const InboundSmsSchema = z.preprocess(
     To: z.string().trim().min(1).max(64),
     Body: z.string().default(''),
     NumMedia: z.coerce.number().int().min(0).max(20).default(0),
+    AccountSid: z.string().max(64).optional(),
+    OptOutType: OptOutTypeSchema,
   }),
 );
 
