@@ -14,6 +14,8 @@ import { Dispatcher } from './outbox/dispatcher.js';
 import { createHttpForwarder } from './messaging/forwarder.js';
 import { buildVocabulary, type ReportVocabulary } from './reports/parse/vocabulary.js';
 import { SUPPORTED_LOCALES } from './config.js';
+import { onSendFailure } from './outbox/send-failures.js';
+import { escalateAfterFailedSend } from './alerts/escalation.js';
 
 export function buildContext(
   config: Config,
@@ -22,7 +24,7 @@ export function buildContext(
 ): AppContext {
   const i18n = createI18n();
   const log = opts.log ?? createLogger(config.logLevel, { instance: config.instanceId });
-  return {
+  const ctx: AppContext = {
     config,
     database,
     prisma: database.prisma,
@@ -40,6 +42,9 @@ export function buildContext(
     ),
     outbox: { notify() {} },
   };
+  // An alert SMS or call that fails for good escalates at once (the outbox cannot import alerts/).
+  onSendFailure(database.prisma, async (failure) => void (await escalateAfterFailedSend(ctx, failure)));
+  return ctx;
 }
 
 /** The dispatcher for this instance, wired to the context's transport and config. */

@@ -3,6 +3,7 @@
 // out-of-order callback, or our own slower write racing a fast callback, never moves a row backwards.
 import type { Db } from '../lib/db.js';
 import { clip } from '../lib/text.js';
+import { reportSendFailure } from './send-failures.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { SendResult, SendErrorKind } from '../messaging/transport.js';
 import type { ClaimedRow } from './claim.js';
@@ -64,9 +65,9 @@ export async function recordSendResult(prisma: Db, row: ClaimedRow, result: Send
   // A campaign message that may have gone out is not retried: no villager gets the same message twice.
   const unknown = kind === 'transient' && maybeDelivered === true && row.kind === 'campaign';
   const retry = kind === 'transient' && !unknown && row.attempts < policy.maxAttempts;
-  await prisma.$transaction(async (tx) => {
+  const updated = await prisma.$transaction(async (tx) => {
     // The next attempt is timed on the database clock, like claims and pacing, so instances' clocks never matter.
-    await tx.$executeRaw`
+    const n = await tx.$executeRaw`
       UPDATE outbox SET
         status = ${unknown ? 'unknown' : retry ? 'pending' : 'failed'}::"OutboxStatus",
         next_attempt_at = CASE WHEN ${retry} THEN now() + make_interval(secs => ${backoffMs(row.attempts, policy) / 1000}::float8) ELSE next_attempt_at END,
@@ -75,8 +76,18 @@ export async function recordSendResult(prisma: Db, row: ClaimedRow, result: Send
         updated_at = ${now}
       WHERE id = ${row.id} AND status = 'sending'`;
     await applyRecipientError(tx, row.recipient, row.subscriberId, kind, now);
+    return n;
   });
+  if (updated > 0 && !retry && !unknown && FAILURE_WATCHED_KINDS.has(row.kind)) {
+    const failed = await prisma.outboxMessage.findUnique({ where: { id: row.id }, select: { alertId: true, reportId: true } });
+    await reportSendFailure(prisma, {
+      outboxId: row.id, kind: row.kind, alertId: failed?.alertId ?? null, reportId: failed?.reportId ?? null, status: 'failed', errorCode: code, at: now,
+    });
+  }
 }
+
+/** Kinds whose final failure someone acts on (an alert's SMS and calls): only these cost the extra read. */
+const FAILURE_WATCHED_KINDS: ReadonlySet<string> = new Set(['alert', 'escalation', 'call']);
 
 /**
  * Some errors are about the person, not the message: after 21610 (they sent STOP to the carrier) we must
@@ -105,8 +116,10 @@ export async function applyStatusCallback(
   cb: { outboxId: number | null; providerId: string; status: OutboxStatusName; providerStatus: string; errorCode: string | null },
   now: Date,
 ): Promise<{ matched: boolean; changed: boolean }> {
-  const rows = await prisma.$queryRawUnsafe<{ id: number; rank: number; recipient: string; subscriber_id: number | null }[]>(
-    `SELECT id, ${RANK_SQL('status')} AS rank, recipient, subscriber_id FROM outbox
+  const rows = await prisma.$queryRawUnsafe<
+    { id: number; rank: number; recipient: string; subscriber_id: number | null; kind: string; alert_id: number | null; report_id: number | null }[]
+  >(
+    `SELECT id, ${RANK_SQL('status')} AS rank, recipient, subscriber_id, kind::text AS kind, alert_id, report_id FROM outbox
      WHERE (id = $1 AND (provider_id IS NULL OR provider_id = $2)) OR provider_id = $2
      LIMIT 1`,
     cb.outboxId ?? -1, cb.providerId,
@@ -130,6 +143,13 @@ export async function applyStatusCallback(
   // 30005 unknown handset, 30006 landline or unreachable carrier: the number itself cannot take SMS.
   if (cb.errorCode === '30005' || cb.errorCode === '30006') {
     await applyRecipientError(prisma, row.recipient, row.subscriber_id, 'invalid_number', now);
+  }
+  // Only a move into undelivered/failed updates a row (a final status is never overwritten), so a repeated
+  // callback tells the hook nothing twice.
+  if (changed > 0 && (cb.status === 'undelivered' || cb.status === 'failed')) {
+    await reportSendFailure(prisma, {
+      outboxId: row.id, kind: row.kind, alertId: row.alert_id, reportId: row.report_id, status: cb.status, errorCode: cb.errorCode, at: now,
+    });
   }
   return { matched: true, changed: changed > 0 };
 }
