@@ -16,6 +16,8 @@ import { createHttpForwarder, type Forwarder } from './messaging/forwarder.js';
 import { buildVocabulary, type ReportVocabulary } from './reports/parse/vocabulary.js';
 import { SUPPORTED_LOCALES } from './config.js';
 import { createInboundWorker, type InboundWorker } from './inbound/inbound-worker.js';
+import { onSendFailure } from './outbox/send-failures.js';
+import { escalateAfterFailedSend } from './alerts/escalation.js';
 
 export function buildContext(
   config: Config,
@@ -24,7 +26,7 @@ export function buildContext(
 ): AppContext {
   const i18n = createI18n();
   const log = opts.log ?? createLogger(config.logLevel, { instance: config.instanceId });
-  return {
+  const ctx: AppContext = {
     config,
     database,
     prisma: database.prisma,
@@ -43,6 +45,9 @@ export function buildContext(
     outbox: { notify() {} },
     inbound: { notify() {} },
   };
+  // An alert SMS or call that fails for good escalates at once (the outbox cannot import alerts/).
+  onSendFailure(database.prisma, async (failure) => void (await escalateAfterFailedSend(ctx, failure)));
+  return ctx;
 }
 
 /** The inbound worker for this instance; PGlite has one connection, so it processes one message at a time. */

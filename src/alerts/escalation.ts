@@ -14,6 +14,7 @@ import { isOpen } from '../lib/report-status.js';
 import { SYSTEM } from '../lib/actor.js';
 import { formatAlert } from './format-alert.js';
 import { timeZoneOf } from '../districts/countries.js';
+import type { SendFailure } from '../outbox/send-failures.js';
 import { ackMinutes, findFallbackTeam, placeName } from './route-report.js';
 
 type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'clock' | 'log'>;
@@ -112,7 +113,8 @@ interface Recipient {
   contactId: number | null;
 }
 
-async function advance(ctx: Ctx, tx: Tx, alert: DueAlert, now: Date): Promise<'escalated' | 'closed' | 'idle'> {
+/** `why` names what moved the alert on in its history; by default it is the missing ACK. */
+async function advance(ctx: Ctx, tx: Tx, alert: DueAlert, now: Date, why?: string): Promise<'escalated' | 'closed' | 'idle'> {
   const report = alert.report;
   if (alert.step >= LAST_STEP) {
     await tx.alert.update({ where: { id: alert.id }, data: { nextEscalationAt: null } });
@@ -191,14 +193,60 @@ async function advance(ctx: Ctx, tx: Tx, alert: DueAlert, now: Date): Promise<'e
       actor: SYSTEM.id,
       actorType: SYSTEM.type,
       note: sent
-        ? `no ACK after ${minutes} min: step ${step}, ${sent.channel === 'voice' ? 'call to' : 'SMS to'} ${sent.to.who}`
-        : `no ACK after ${minutes} min: nobody left to escalate to`,
+        ? `${why ?? `no ACK after ${minutes} min`}: step ${step}, ${sent.channel === 'voice' ? 'call to' : 'SMS to'} ${sent.to.who}`
+        : `${why ?? `no ACK after ${minutes} min`}: nobody left to escalate to`,
       details: { alertId: alert.id, step, channel: sent?.channel ?? null, contactId: sent?.to.contactId ?? null, fallback: sent !== null && step === LAST_STEP },
       at: now,
     },
   });
   if (!sent) ctx.log.warn({ alertId: alert.id, reportId: report.id }, 'alert unacknowledged and no one left to escalate to');
   return 'escalated';
+}
+
+/** The alert's own sends: the first SMS and the escalation SMS and calls (not the team's webhook). */
+const REACHING_KINDS = ['alert', 'escalation', 'call'];
+
+/**
+ * An alert SMS or call the provider reports undelivered or failed (30003 unreachable, 30008 unknown error, no
+ * answer) reached nobody, so waiting for an ACK is pointless: the alert takes its next step now, exactly as the
+ * job would after the ACK timeout. Only the alert's latest send counts (a late failure of a step already passed
+ * changes nothing), and the row lock with SKIP LOCKED leaves an alert an ACK or the job holds to them. Called
+ * through the outbox's send-failure hook (bootstrap.ts). Never throws: if the step fails, the alert is made due
+ * now so the next job run takes it.
+ */
+export async function escalateAfterFailedSend(ctx: Ctx & Pick<AppContext, 'outbox'>, failure: SendFailure): Promise<boolean> {
+  const alertId = failure.alertId;
+  if (alertId === null || !REACHING_KINDS.includes(failure.kind)) return false;
+  const now = failure.at;
+  const why = `${failure.kind === 'call' ? 'call' : 'SMS'} ${failure.status}${failure.errorCode ? ` (${failure.errorCode})` : ''}`;
+  try {
+    const escalated = await ctx.prisma.$transaction(
+      async (tx) => {
+        const [open] = await tx.$queryRaw<{ id: number }[]>`
+          SELECT id FROM alerts WHERE id = ${alertId} AND state = 'open' AND next_escalation_at IS NOT NULL
+          FOR UPDATE SKIP LOCKED`;
+        if (!open) return false;
+        const [latest] = await tx.$queryRaw<{ id: number }[]>`
+          SELECT id FROM outbox WHERE alert_id = ${alertId} AND kind::text IN ('alert', 'escalation', 'call')
+          ORDER BY id DESC LIMIT 1`;
+        if (latest?.id !== failure.outboxId) return false;
+        const [alert] = await loadAlerts(tx, [alertId]);
+        return (await advance(ctx, tx, alert!, now, why)) === 'escalated';
+      },
+      { timeout: 30_000, maxWait: 10_000 },
+    );
+    if (escalated) {
+      ctx.log.info({ alertId, outboxId: failure.outboxId, errorCode: failure.errorCode }, 'alert send failed: escalated at once');
+      ctx.outbox.notify();
+    }
+    return escalated;
+  } catch (err) {
+    ctx.log.error({ err, alertId, outboxId: failure.outboxId }, 'escalating after a failed alert send failed; the next job run takes it');
+    await ctx.prisma.alert
+      .updateMany({ where: { id: alertId, state: 'open', nextEscalationAt: { gt: now } }, data: { nextEscalationAt: now } })
+      .catch(() => undefined);
+    return false;
+  }
 }
 
 async function send(ctx: Ctx, tx: Tx, alert: DueAlert, step: number, msg: { kind: 'escalation' | 'call'; to: Recipient; body: string }) {

@@ -4,6 +4,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { Tx } from '../lib/db.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import { AppError } from '../lib/errors.js';
+import { clip } from '../lib/text.js';
 import type { Actor } from '../lib/actor.js';
 import { CLOSED } from '../lib/report-status.js';
 
@@ -93,6 +94,6 @@ export async function changeStatus(tx: Tx, reportId: number, change: StatusChang
 
 export async function addNote(tx: Tx, reportId: number, actor: Actor, note: string, at: Date, kind = 'note') {
   await tx.reportEvent.create({
-    data: { reportId, kind, actor: actor.id, actorType: actor.type, note: note.slice(0, 1600), at },
+    data: { reportId, kind, actor: actor.id, actorType: actor.type, note: clip(note, 1600), at },
   });
 }

@@ -30,7 +30,7 @@ export function createTwilioWebhookRouter(ctx: AppContext) {
         to: body.To,
         body: body.Body,
         mediaUrls: mediaUrlsOf(body, body.NumMedia),
-        optOutType: optOutTypeOf((body as { OptOutType?: unknown }).OptOutType),
+        optOutType: body.OptOutType ?? null,
       },
       { defaultCountry: ctx.config.defaultCountry, now: ctx.clock.now() },
     );
@@ -60,8 +60,3 @@ export function createTwilioWebhookRouter(ctx: AppContext) {
   return router;
 }
 
-/** Twilio's Advanced Opt-Out types we act on; anything else is ignored rather than trusted. */
-function optOutTypeOf(v: unknown): string | null {
-  const t = typeof v === 'string' ? v.trim().toUpperCase() : '';
-  return t === 'STOP' || t === 'START' || t === 'HELP' ? t : null;
-}
