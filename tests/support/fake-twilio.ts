@@ -72,6 +72,7 @@ export function createFakeTwilio(opts: FakeTwilioOptions) {
   const timers = new Set<NodeJS.Timeout>();
   let server: http.Server | undefined;
   let baseUrl = '';
+  let mode: 'normal' | 'hang' = 'normal';
 
   const later = (ms: number, fn: () => void) => {
     if (ms <= 0) return fn();
@@ -123,6 +124,7 @@ export function createFakeTwilio(opts: FakeTwilioOptions) {
     if (user !== accountSid || pass !== authToken) return later(api.delayAllMs, () => send(res, 401, errorBody(401, 20003, 'Authenticate'), record));
     if (m[1] !== user) return later(api.delayAllMs, () => send(res, 404, errorBody(404, 20404, 'The requested resource was not found'), record));
 
+    if (mode === 'hang') return; // the provider is down for everyone: hold the socket, create nothing
     const f = failQueue.shift() ?? rules.find((r) => r.when(params))?.f;
     if (f && 'timeout' in f) return; // hold the socket until the client gives up or close()
     const delay = f && 'delayMs' in f ? f.delayMs : api.delayAllMs;
@@ -189,6 +191,19 @@ export function createFakeTwilio(opts: FakeTwilioOptions) {
       server = undefined;
       s.closeAllConnections(); // includes sockets held by { timeout: true }
       await new Promise<void>((resolve) => s.close(() => resolve()));
+    },
+
+    get mode() {
+      return mode;
+    },
+    /** Provider-wide: accept every connection and never answer, until recover() or forMs. */
+    hang(forMs?: number): void {
+      mode = 'hang';
+      if (forMs !== undefined) later(forMs, () => api.recover());
+    },
+    /** Back to normal answers; requests held by a hang stay unanswered (their clients time out). */
+    recover(): void {
+      mode = 'normal';
     },
 
     /** Successful SMS creates (201), in arrival order. */
