@@ -10,6 +10,7 @@ type Suite = (database: BenchDatabase) => Promise<SuiteOutput>;
 const SUITES: Record<string, Suite> = {
   outbox: (database) => runOutboxBench(database),
   campaigns: async (database) => (await import('./campaigns.js')).runCampaignsBench(database),
+  inbound: async (database) => (await import('./inbound.js')).runInboundBench(database),
   faults: async (database) => (await import('./faults.js')).runFaultsBench(database),
 };
 

@@ -1,5 +1,6 @@
 // Builds the AppContext from a config: the same wiring for the server, the CLI scripts and the tests.
 import type { Config } from './config.js';
+import type { DispatcherOptions } from './outbox/dispatcher.js';
 import type { AppContext } from './context.js';
 import type { Database } from './lib/db.js';
 import { createLogger, type Logger } from './lib/logger.js';
@@ -11,10 +12,12 @@ import { createKeywordTable } from './subscribers/keywords.js';
 import { createTransport } from './messaging/index.js';
 import type { Transport } from './messaging/transport.js';
 import { Dispatcher } from './outbox/dispatcher.js';
-import { createHttpForwarder } from './messaging/forwarder.js';
+import { createHttpForwarder, type Forwarder } from './messaging/forwarder.js';
 import { buildVocabulary, type ReportVocabulary } from './reports/parse/vocabulary.js';
 import { SUPPORTED_LOCALES } from './config.js';
 import { createInboundWorker, type InboundWorker } from './inbound/inbound-worker.js';
+import { onSendFailure } from './outbox/send-failures.js';
+import { escalateAfterFailedSend } from './alerts/escalation.js';
 
 export function buildContext(
   config: Config,
@@ -23,14 +26,14 @@ export function buildContext(
 ): AppContext {
   const i18n = createI18n();
   const log = opts.log ?? createLogger(config.logLevel, { instance: config.instanceId });
-  return {
+  const ctx: AppContext = {
     config,
     database,
     prisma: database.prisma,
     log,
     i18n,
     clock: opts.clock ?? systemClock,
-    metrics: createMetrics(database.prisma, { defaults: opts.defaultMetrics ?? false }),
+    metrics: createMetrics(database.prisma, { defaults: opts.defaultMetrics ?? false, database }),
     places: createPlaceIndex(database.prisma),
     keywords: createKeywordTable(i18n.resources),
     transport: opts.transport ?? createTransport(config, log),
@@ -42,6 +45,9 @@ export function buildContext(
     outbox: { notify() {} },
     inbound: { notify() {} },
   };
+  // An alert SMS or call that fails for good escalates at once (the outbox cannot import alerts/).
+  onSendFailure(database.prisma, async (failure) => void (await escalateAfterFailedSend(ctx, failure)));
+  return ctx;
 }
 
 /** The inbound worker for this instance; PGlite has one connection, so it processes one message at a time. */
@@ -62,29 +68,45 @@ export function createInboundWorkerFor(ctx: AppContext): InboundWorker {
   return worker;
 }
 
-/** The dispatcher for this instance, wired to the context's transport and config. */
-export function createDispatcher(ctx: AppContext): Dispatcher {
+/** What a dispatcher needs from the context (tests pass their own database, transport and clock). */
+export type DispatcherDeps = Pick<AppContext, 'config' | 'prisma' | 'transport' | 'log' | 'clock'> & {
+  outbox?: AppContext['outbox'];
+  forwarder?: Forwarder | null;
+};
+
+/** The dispatcher's options as the config sets them. */
+export function dispatcherOptionsFrom(c: Config): DispatcherOptions {
+  return {
+    instanceId: c.instanceId,
+    smsRatePerSecond: c.outbox.smsRatePerSecond,
+    callsConcurrent: c.outbox.callsConcurrent,
+    concurrency: c.outbox.concurrency,
+    claimTimeoutSeconds: c.outbox.claimTimeoutSeconds,
+    pollMs: c.outbox.pollMs,
+    maxAttempts: c.outbox.maxAttempts,
+    retryBaseMs: c.outbox.retryBaseMs,
+    retryMaxMs: c.outbox.retryMaxMs,
+    defaultSender: c.twilio.from ?? c.twilio.messagingServiceSid ?? 'default',
+    publicBaseUrl: c.publicBaseUrl,
+    reconcileGraceMs: c.outbox.reconcileGraceMs,
+    reconcileResendAfterMs: c.outbox.reconcileResendAfterMs,
+  };
+}
+
+/**
+ * The dispatcher for this instance, wired to the context's transport and config. `over` is for tests that
+ * need timings the config does not allow (retries after milliseconds).
+ */
+export function createDispatcher(ctx: DispatcherDeps, over: Partial<DispatcherOptions> = {}): Dispatcher {
   const c = ctx.config;
   const dispatcher = new Dispatcher(
     ctx.prisma,
     ctx.transport,
-    {
-      instanceId: c.instanceId,
-      smsRatePerSecond: c.outbox.smsRatePerSecond,
-      callsConcurrent: c.outbox.callsConcurrent,
-      concurrency: c.outbox.concurrency,
-      claimTimeoutSeconds: c.outbox.claimTimeoutSeconds,
-      pollMs: c.outbox.pollMs,
-      maxAttempts: c.outbox.maxAttempts,
-      retryBaseMs: c.outbox.retryBaseMs,
-      retryMaxMs: c.outbox.retryMaxMs,
-      defaultSender: c.twilio.from ?? c.twilio.messagingServiceSid ?? 'default',
-      publicBaseUrl: c.publicBaseUrl,
-    },
+    { ...dispatcherOptionsFrom(c), ...over },
     ctx.log.child({ component: 'dispatcher' }),
     ctx.clock,
-    createHttpForwarder({ timeoutMs: c.twilio.timeoutMs }),
+    ctx.forwarder === undefined ? createHttpForwarder({ timeoutMs: c.twilio.timeoutMs }) : ctx.forwarder,
   );
-  ctx.outbox = { notify: () => dispatcher.notify() };
+  if (ctx.outbox) ctx.outbox.notify = () => dispatcher.notify();
   return dispatcher;
 }

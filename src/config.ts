@@ -61,6 +61,11 @@ const ConfigSchema = z
     // A schema other than public on the PostgreSQL server (benchmarks and drills run in a throwaway one).
     DATABASE_SCHEMA: optionalString.pipe(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain SQL identifier').optional()),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    // Bounds on every wait for PostgreSQL (ignored with the embedded database); 0 turns a server-side one off.
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+    DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(10_000),
+    DATABASE_IDLE_IN_TX_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
     DEMO_DATA: optionalString.pipe(bool.optional()),
 
     PUBLIC_BASE_URL: optionalUrl,
@@ -78,6 +83,8 @@ const ConfigSchema = z
     SEND_CLAIM_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
     SEND_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2_000),
     SEND_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(600_000),
+    SEND_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+    SEND_RECONCILE_RESEND_AFTER_MS: z.coerce.number().int().min(1000).max(86_400_000).default(120_000),
     DISPATCH_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     DISPATCHER_ENABLED: optionalString.pipe(bool.optional()),
 
@@ -161,6 +168,12 @@ function toConfig(env: z.output<typeof ConfigSchema>) {
     databaseUrl: env.DATABASE_URL,
     databaseSchema: env.DATABASE_SCHEMA,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseTimeouts: {
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: env.DATABASE_LOCK_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TX_TIMEOUT_MS,
+    },
     demoData: env.DEMO_DATA ?? env.NODE_ENV === 'development',
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     twilio: {
@@ -180,6 +193,10 @@ function toConfig(env: z.output<typeof ConfigSchema>) {
       retryBaseMs: env.SEND_RETRY_BASE_MS,
       retryMaxMs: env.SEND_RETRY_MAX_MS,
       pollMs: env.DISPATCH_POLL_MS,
+      /** An `unknown` send is first looked up at the provider this long after it left. */
+      reconcileGraceMs: env.SEND_RECONCILE_GRACE_MS,
+      /** Not found at the provider this long after it left: sent again (same row). */
+      reconcileResendAfterMs: env.SEND_RECONCILE_RESEND_AFTER_MS,
       enabled: env.DISPATCHER_ENABLED ?? true,
     },
     inbound: {

@@ -9,7 +9,7 @@ import { buildContext, createDispatcher, createInboundWorkerFor } from './bootst
 import { createApp } from './app.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { createScheduler } from './jobs/scheduler.js';
-import { createEscalationJob } from './alerts/escalation.js';
+import { createEscalationJob } from './reports/escalation-job.js';
 import { createCampaignJob } from './campaigns/campaign-job.js';
 import { ensureFallbackCoordinator } from './alerts/fallback-coordinator.js';
 
@@ -30,6 +30,9 @@ async function main() {
     dataDir: config.dataDir,
     ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
     poolSize: config.databasePoolSize,
+    ...config.databaseTimeouts,
+    applicationName: `hazardline:${config.instanceId}`,
+    onError: (err, msg) => log.warn({ err }, msg),
   });
   log.info({ database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database open');
 

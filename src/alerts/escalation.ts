@@ -1,81 +1,42 @@
 // Escalation: an alert nobody acknowledges within ackMinutes (ALERT_ACK_MINUTES; critical ALERT_ACK_MINUTES_CRITICAL)
 // walks one step per interval: SMS to the team's next contact → a voice call to the first contact → SMS to the
 // fallback coordinator → nothing more (the alert stays open, so a late ACK still counts). An ACK settles the
-// alert (team-commands.ts) and this job then never picks it up again.
+// alert (settle-alerts.ts, called by reports/team-commands.ts) and this job then never picks it up again.
 //
-// The same run also routes reports whose reporter never answered "where is it?": an unanswered question must
-// never leave a report without a team.
-import twilio from 'twilio';
-import type { Alert, HazardReport, Prisma, TeamContact } from '../generated/prisma/client.js';
+// The cron job that runs this (reports/escalation-job.ts) first routes reports whose reporter never answered.
+import type { Alert, HazardReport, TeamContact } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import type { AppContext } from '../context.js';
-import type { Job } from '../jobs/scheduler.js';
 import { enqueue } from '../outbox/enqueue.js';
-import { isOpen } from '../reports/lifecycle.js';
-import { SYSTEM } from '../reports/actor.js';
-import { formatAlert, timeZoneOf } from './format-alert.js';
+import { sayTwiml, voiceFor } from '../messaging/twiml.js';
+import { isOpen } from '../lib/report-status.js';
+import { SYSTEM } from '../lib/actor.js';
+import { formatAlert } from './format-alert.js';
+import { timeZoneOf } from '../districts/countries.js';
+import type { SendFailure } from '../outbox/send-failures.js';
 import { ackMinutes, findFallbackTeam, placeName } from './route-report.js';
-import { settle } from '../reports/intake.js';
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'clock' | 'log'>;
 
 export const ALERT_BATCH = 100;
-export const DIALOGUE_BATCH = 50;
 /** A team has the report in hand: nobody needs waking. (acknowledgedAt survives a re-dispatch, status does not.) */
 const TAKEN: readonly ReportStatus[] = ['acknowledged', 'verified', 'tasked'];
 /** Steps: 0 alert sent → 1 next contact texted → 2 first contact called → 3 fallback texted (last). */
 export const LAST_STEP = 3;
 
-export interface EscalationRunResult {
+export interface EscalationResult {
   /** Alerts moved on by a step. */
   escalated: number;
   /** Alerts of reports closed or taken on meanwhile (not by an SMS ACK), settled without sending. */
   closed: number;
-  /** Reports routed because their reporter did not answer the location question in time. */
-  routed: number;
-}
-
-// Twilio <Say> voices exist for English and Spanish, none for Khmer or Lao: those contacts hear English.
-const VOICES = {
-  en: { language: 'en-US', voice: 'Polly.Joanna' },
-  es: { language: 'es-MX', voice: 'Polly.Mia' },
-} as const;
-
-/** The locale a call is read in: the contact's own where Twilio has a voice for it, else English. */
-export function voiceFor(language: string): { locale: keyof typeof VOICES } & (typeof VOICES)[keyof typeof VOICES] {
-  const locale = language in VOICES ? (language as keyof typeof VOICES) : 'en';
-  return { locale, ...VOICES[locale] };
-}
-
-/** TwiML reading the text twice with a pause between: people pick up mid-sentence. */
-export function callTwiml(text: string, language: string): string {
-  const v = voiceFor(language);
-  const response = new twilio.twiml.VoiceResponse();
-  response.say({ language: v.language, voice: v.voice }, text);
-  response.pause({ length: 1 });
-  response.say({ language: v.language, voice: v.voice }, text);
-  return response.toString();
-}
-
-export function createEscalationJob(ctx: Ctx): Job<EscalationRunResult> {
-  return {
-    name: 'escalate-alerts',
-    schedule: ctx.config.reports.escalationCron,
-    async run(now = ctx.clock.now()) {
-      const routed = await routeUnansweredReports(ctx, now);
-      const { escalated, closed } = await escalateDueAlerts(ctx, now);
-      if (escalated + closed + routed > 0) ctx.log.info({ escalated, closed, routed }, 'escalation run');
-      return { escalated, closed, routed };
-    },
-  };
 }
 
 /**
  * Runs `fn` for each item inside a savepoint: one bad alert or report is rolled back and logged, and the rest
  * of the batch still goes out. Without this, one failure would hold every later escalation back for good.
  */
-async function eachIsolated<T>(ctx: Ctx, tx: Tx, items: readonly T[], what: (item: T) => object, fn: (item: T) => Promise<void>) {
+export async function eachIsolated<T>(ctx: Pick<AppContext, 'log'>, tx: Tx, items: readonly T[], what: (item: T) => object, fn: (item: T) => Promise<void>) {
   for (const item of items) {
     await tx.$executeRawUnsafe('SAVEPOINT escalation_item');
     try {
@@ -88,7 +49,7 @@ async function eachIsolated<T>(ctx: Ctx, tx: Tx, items: readonly T[], what: (ite
   }
 }
 
-async function escalateDueAlerts(ctx: Ctx, now: Date): Promise<{ escalated: number; closed: number }> {
+export async function escalateDueAlerts(ctx: Ctx, now: Date): Promise<EscalationResult> {
   return ctx.prisma.$transaction(
     async (tx) => {
       // SKIP LOCKED: a second instance (or an overlapping run) takes other alerts or none, never the same one;
@@ -152,7 +113,8 @@ interface Recipient {
   contactId: number | null;
 }
 
-async function advance(ctx: Ctx, tx: Tx, alert: DueAlert, now: Date): Promise<'escalated' | 'closed' | 'idle'> {
+/** `why` names what moved the alert on in its history; by default it is the missing ACK. */
+async function advance(ctx: Ctx, tx: Tx, alert: DueAlert, now: Date, why?: string): Promise<'escalated' | 'closed' | 'idle'> {
   const report = alert.report;
   if (alert.step >= LAST_STEP) {
     await tx.alert.update({ where: { id: alert.id }, data: { nextEscalationAt: null } });
@@ -200,7 +162,7 @@ async function advance(ctx: Ctx, tx: Tx, alert: DueAlert, now: Date): Promise<'e
         location: spokenPlace(place, report) ?? t('teams:unknownPlace'),
         minutes,
       });
-      await send(ctx, tx, alert, 2, { kind: 'call', to: { ...to, locale }, body: callTwiml(text, first.language) });
+      await send(ctx, tx, alert, 2, { kind: 'call', to: { ...to, locale }, body: sayTwiml(text, first.language) });
       return { channel: 'voice', to };
     },
     // Whoever coordinates when a team does not answer.
@@ -231,14 +193,60 @@ async function advance(ctx: Ctx, tx: Tx, alert: DueAlert, now: Date): Promise<'e
       actor: SYSTEM.id,
       actorType: SYSTEM.type,
       note: sent
-        ? `no ACK after ${minutes} min: step ${step}, ${sent.channel === 'voice' ? 'call to' : 'SMS to'} ${sent.to.who}`
-        : `no ACK after ${minutes} min: nobody left to escalate to`,
+        ? `${why ?? `no ACK after ${minutes} min`}: step ${step}, ${sent.channel === 'voice' ? 'call to' : 'SMS to'} ${sent.to.who}`
+        : `${why ?? `no ACK after ${minutes} min`}: nobody left to escalate to`,
       details: { alertId: alert.id, step, channel: sent?.channel ?? null, contactId: sent?.to.contactId ?? null, fallback: sent !== null && step === LAST_STEP },
       at: now,
     },
   });
   if (!sent) ctx.log.warn({ alertId: alert.id, reportId: report.id }, 'alert unacknowledged and no one left to escalate to');
   return 'escalated';
+}
+
+/** The alert's own sends: the first SMS and the escalation SMS and calls (not the team's webhook). */
+const REACHING_KINDS = ['alert', 'escalation', 'call'];
+
+/**
+ * An alert SMS or call the provider reports undelivered or failed (30003 unreachable, 30008 unknown error, no
+ * answer) reached nobody, so waiting for an ACK is pointless: the alert takes its next step now, exactly as the
+ * job would after the ACK timeout. Only the alert's latest send counts (a late failure of a step already passed
+ * changes nothing), and the row lock with SKIP LOCKED leaves an alert an ACK or the job holds to them. Called
+ * through the outbox's send-failure hook (bootstrap.ts). Never throws: if the step fails, the alert is made due
+ * now so the next job run takes it.
+ */
+export async function escalateAfterFailedSend(ctx: Ctx & Pick<AppContext, 'outbox'>, failure: SendFailure): Promise<boolean> {
+  const alertId = failure.alertId;
+  if (alertId === null || !REACHING_KINDS.includes(failure.kind)) return false;
+  const now = failure.at;
+  const why = `${failure.kind === 'call' ? 'call' : 'SMS'} ${failure.status}${failure.errorCode ? ` (${failure.errorCode})` : ''}`;
+  try {
+    const escalated = await ctx.prisma.$transaction(
+      async (tx) => {
+        const [open] = await tx.$queryRaw<{ id: number }[]>`
+          SELECT id FROM alerts WHERE id = ${alertId} AND state = 'open' AND next_escalation_at IS NOT NULL
+          FOR UPDATE SKIP LOCKED`;
+        if (!open) return false;
+        const [latest] = await tx.$queryRaw<{ id: number }[]>`
+          SELECT id FROM outbox WHERE alert_id = ${alertId} AND kind::text IN ('alert', 'escalation', 'call')
+          ORDER BY id DESC LIMIT 1`;
+        if (latest?.id !== failure.outboxId) return false;
+        const [alert] = await loadAlerts(tx, [alertId]);
+        return (await advance(ctx, tx, alert!, now, why)) === 'escalated';
+      },
+      { timeout: 30_000, maxWait: 10_000 },
+    );
+    if (escalated) {
+      ctx.log.info({ alertId, outboxId: failure.outboxId, errorCode: failure.errorCode }, 'alert send failed: escalated at once');
+      ctx.outbox.notify();
+    }
+    return escalated;
+  } catch (err) {
+    ctx.log.error({ err, alertId, outboxId: failure.outboxId }, 'escalating after a failed alert send failed; the next job run takes it');
+    await ctx.prisma.alert
+      .updateMany({ where: { id: alertId, state: 'open', nextEscalationAt: { gt: now } }, data: { nextEscalationAt: now } })
+      .catch(() => undefined);
+    return false;
+  }
 }
 
 async function send(ctx: Ctx, tx: Tx, alert: DueAlert, step: number, msg: { kind: 'escalation' | 'call'; to: Recipient; body: string }) {
@@ -282,34 +290,4 @@ async function countryOf(tx: Tx, report: HazardReport): Promise<string | undefin
 function spokenPlace(place: string | null, report: HazardReport): string | null {
   const text = place ?? report.locationText;
   return text && /^[\p{Script=Latin}\p{N}\p{P}\p{Zs}]+$/u.test(text) ? text : null;
-}
-
-/** Reports still waiting for the reporter's answer about the place after dialogueWaitMinutes: route them now. */
-async function routeUnansweredReports(ctx: Ctx, now: Date): Promise<number> {
-  const cutoff = new Date(now.getTime() - ctx.config.reports.dialogueWaitMinutes * 60_000);
-  // Routing stamps with ctx.clock; this run's `now` is the time that counts.
-  const at: Ctx = { ...ctx, clock: { now: () => now } };
-  return ctx.prisma.$transaction(
-    async (tx) => {
-      // The lock also keeps a reporter's late answer (answerDialogue) from routing the same report at once.
-      const waiting = await tx.$queryRaw<{ id: number }[]>`
-        SELECT id FROM hazard_reports
-        WHERE dialogue_state = 'awaiting_location' AND status = 'triaged' AND created_at <= ${cutoff}
-        ORDER BY created_at, id
-        LIMIT ${DIALOGUE_BATCH}
-        FOR UPDATE SKIP LOCKED`;
-      let routed = 0;
-      await eachIsolated(ctx, tx, waiting, (r) => ({ reportId: r.id }), async ({ id }) => {
-        const report = await tx.hazardReport.update({ where: { id }, data: { dialogueState: null, dialogueUntil: null } });
-        await tx.reportEvent.create({
-          data: { reportId: id, kind: 'dialogue', actor: SYSTEM.id, actorType: SYSTEM.type, note: 'no answer about the place: routed without it', at: now },
-        });
-        // Duplicate check first, as for any report whose place is settled.
-        await settle(at, tx, report, null);
-        routed++;
-      });
-      return routed;
-    },
-    { timeout: 120_000, maxWait: 30_000 },
-  );
 }

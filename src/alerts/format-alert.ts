@@ -4,12 +4,6 @@ import type { HazardReport } from '../generated/prisma/client.js';
 import type { Translate } from '../lib/i18n.js';
 import { truncate } from '../lib/text.js';
 
-const COUNTRY_TZ: Record<string, string> = { KH: 'Asia/Phnom_Penh', LA: 'Asia/Vientiane', CO: 'America/Bogota' };
-
-export function timeZoneOf(country: string | undefined): string {
-  return (country && COUNTRY_TZ[country]) || 'UTC';
-}
-
 export function localTime(at: Date, timeZone: string): string {
   // sv-SE gives an unambiguous "2026-11-23 14:05" in every locale's phone.
   return new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(at);

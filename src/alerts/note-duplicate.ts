@@ -1,13 +1,13 @@
 // Notes to the team already holding a report: another villager reported the same device, or the place of a
 // report routed early (casualties) is now known. One note each, never a second alert.
-import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { HazardReport } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { truncate } from '../lib/text.js';
 import { mapLink } from './format-alert.js';
 import { placeName } from './route-report.js';
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock' | 'log'>;
 
 /** Who holds the report now: the contact on its latest alert, else its team's first contact, else the fallback. */

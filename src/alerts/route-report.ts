@@ -1,22 +1,27 @@
 // Routing: the team whose coverage holds the report's place (the most specific coverage wins: a team for the
 // district before a team for the whole province) gets an alert through the outbox, at alert priority.
 // No covering team → the fallback team or FALLBACK_COORDINATOR_PHONE. A team webhook gets the report as JSON.
-import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+// The report's own status (dispatched) is changed by reports/dispatch.ts, which calls this.
+import type { HazardReport } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { ancestry } from '../districts/ancestry.js';
-import { changeStatus } from '../reports/lifecycle.js';
-import { SYSTEM } from '../reports/actor.js';
-import { formatAlert, timeZoneOf } from './format-alert.js';
+import { formatAlert } from './format-alert.js';
+import { timeZoneOf } from '../districts/countries.js';
 import { reportPayload } from './report-payload.js';
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock' | 'log'>;
 
 export interface RouteResult {
   alertId: number | null;
   teamId: number | null;
   viaFallback: boolean;
+}
+
+export interface AlertedTeam extends RouteResult {
+  /** Who was alerted, for the report's history; null when nobody could be (the report is not dispatched). */
+  note: string | null;
 }
 
 export async function findCoveringTeam(tx: Tx, pcodes: string[]) {
@@ -50,8 +55,7 @@ export async function placeName(tx: Tx, report: Pick<HazardReport, 'adminPcode' 
   return upToDistrict.map((u) => u.nameEn).join(', ') || report.locationText;
 }
 
-export async function routeReport(ctx: Ctx, tx: Tx, report: HazardReport): Promise<RouteResult> {
-  const now = ctx.clock.now();
+export async function alertTeam(ctx: Ctx, tx: Tx, report: HazardReport, now: Date): Promise<AlertedTeam> {
   const chain = report.adminPcode ? await ancestry(tx, report.adminPcode) : [];
   const covering = await findCoveringTeam(tx, chain.map((u) => u.pcode));
   const team = covering ?? (await findFallbackTeam(tx));
@@ -60,7 +64,7 @@ export async function routeReport(ctx: Ctx, tx: Tx, report: HazardReport): Promi
   const recipient = contact?.phone ?? fallbackPhone;
   if (!recipient) {
     ctx.log.error({ reportId: report.id }, 'no team covers this report and no fallback is configured: it waits in the API');
-    return { alertId: null, teamId: null, viaFallback: true };
+    return { alertId: null, teamId: null, viaFallback: true, note: null };
   }
 
   const locale = contact?.language ?? ctx.config.defaultLocale;
@@ -93,11 +97,10 @@ export async function routeReport(ctx: Ctx, tx: Tx, report: HazardReport): Promi
     });
   }
   await tx.hazardReport.update({ where: { id: report.id }, data: { teamId: team?.id ?? null } });
-  await changeStatus(tx, report.id, {
-    to: 'dispatched',
-    actor: SYSTEM,
-    at: now,
+  return {
+    alertId: alert.id,
+    teamId: team?.id ?? null,
+    viaFallback: !covering,
     note: team ? `alert to ${team.name}${covering ? '' : ' (fallback)'}` : 'alert to the fallback coordinator',
-  });
-  return { alertId: alert.id, teamId: team?.id ?? null, viaFallback: !covering };
+  };
 }

@@ -1,14 +1,11 @@
 // /api/teams (coordinators): clearance teams, their coverage by P-code and their on-call contacts.
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { requireRole } from '../auth/auth.middleware.js';
+import { callerOf } from '../auth/caller.js';
 import { jsonBody, requireContentType } from '../lib/http.js';
 import { CreateTeamBodySchema, ListTeamsQuerySchema, TeamIdSchema, UpdateTeamBodySchema } from './teams.schemas.js';
-import { createTeam, deactivateTeam, getTeam, listTeams, updateTeam, type ApiCaller } from './teams.service.js';
-
-function callerOf(req: Request): ApiCaller {
-  return { name: req.auth?.name ?? 'unknown', requestId: String(req.id) };
-}
+import { createTeam, deactivateTeam, getTeam, listTeams, updateTeam } from './teams.service.js';
 
 export function createTeamsRouter(ctx: AppContext) {
   const router = Router();

@@ -3,19 +3,15 @@
 // contact dropped from the list is deactivated for the same reason (alerts name the contact they went to).
 import { randomBytes } from 'node:crypto';
 import type { Prisma } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
 import { normalizePhone } from '../subscribers/phone.js';
 import type { ContactInput, CreateTeamBody, UpdateTeamBody } from './teams.schemas.js';
+import type { ApiCaller } from '../auth/caller.js';
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<AppContext, 'prisma' | 'config'>;
-
-export interface ApiCaller {
-  name: string;
-  requestId: string;
-}
 
 const include = {
   coverages: { include: { unit: { select: { level: true, nameEn: true } } }, orderBy: { pcode: 'asc' } },

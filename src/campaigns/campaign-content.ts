@@ -3,12 +3,11 @@
 // text); voice templates are TwiML: <Say> where Twilio has a voice (en, es), <Play> of the library recording
 // where it has none (km, lo). i18next is not asked to interpolate: the variables are filled per district later.
 import { existsSync } from 'node:fs';
-import twilio from 'twilio';
 import type { Resource } from 'i18next';
 import type { AppContext } from '../context.js';
 import { SUPPORTED_LOCALES, type Locale } from '../config.js';
 import { AppError } from '../lib/errors.js';
-import { voiceFor } from '../alerts/escalation.js';
+import { playTwiml, sayTwiml } from '../messaging/twiml.js';
 import { AUDIO_LOCALES, MESSAGE_VARIABLES, TTS_LOCALES, audioFile, loadContentLibrary, splitKey, type ContentLibrary } from '../content/library.js';
 import { findBannedAdvice, textVariables } from '../content/check-content.js';
 import { renderAll, type RenderUnit } from './render.js';
@@ -59,22 +58,6 @@ function lookup(resources: Resource, lng: string, key: string): unknown {
 }
 
 // ───────────────────────────── templates ─────────────────────────────
-
-/** TwiML reading a script: twice, with a pause, since people pick up mid-sentence. */
-export function sayTwiml(script: string, locale: string): string {
-  const v = voiceFor(locale);
-  const response = new twilio.twiml.VoiceResponse();
-  response.say({ language: v.language, voice: v.voice }, script);
-  response.pause({ length: 1 });
-  response.say({ language: v.language, voice: v.voice }, script);
-  return response.toString();
-}
-
-export function playTwiml(url: string): string {
-  const response = new twilio.twiml.VoiceResponse();
-  response.play({ loop: 2 }, url);
-  return response.toString();
-}
 
 export interface Templates {
   /** locale → template; a locale missing here has no content (its subscribers are skipped as no_content). */

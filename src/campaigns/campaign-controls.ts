@@ -9,10 +9,11 @@ import type { Campaign, CampaignStatus, Prisma } from '../generated/prisma/clien
 import type { AppContext } from '../context.js';
 import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
-import { HELD_UNTIL, contentOf, describeCampaign, hotlineOf, loadCampaign, scheduleOf, type Actor } from './campaigns.service.js';
+import { HELD_UNTIL, contentOf, describeCampaign, hotlineOf, loadCampaign, scheduleOf } from './campaigns.service.js';
 import { nextOccurrence } from './schedule.js';
 import { notBeforeFor } from './quiet-hours.js';
 import { checkContentFor, firstOccurrence } from './create-campaign.js';
+import type { ApiCaller } from '../auth/caller.js';
 
 type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'log' | 'clock' | 'outbox'>;
 type Action = 'pause' | 'resume' | 'cancel' | 'schedule';
@@ -32,7 +33,7 @@ function refuse(action: Action, c: Campaign): never {
 
 const past = (a: Action) => ({ pause: 'paused', resume: 'resumed', cancel: 'cancelled', schedule: 'scheduled' })[a];
 
-export async function controlCampaign(ctx: Ctx, id: number, action: Action, actor: Actor) {
+export async function controlCampaign(ctx: Ctx, id: number, action: Action, actor: ApiCaller) {
   const now = ctx.clock.now();
   const current = await loadCampaign(ctx.prisma, id);
   if (!ALLOWED[action].includes(current.status)) refuse(action, current);

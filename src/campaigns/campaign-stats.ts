@@ -2,11 +2,8 @@
 // and what became of the queued rows since, counted live from the outbox. They add up:
 //   audience = queued + invalidNumber + frequencyCap + noContent   (opted-out subscribers are outside it)
 //   queued   = pending + sent + delivered + undelivered + failed + cancelled + unknown
-import type { Prisma } from '../generated/prisma/client.js';
-import type { Db } from '../lib/db.js';
+import type { DbOrTx } from '../lib/db.js';
 import type { FanOutStats } from './fan-out.js';
-
-type Tx = Db | Prisma.TransactionClient;
 
 /** What a run stores in campaign_runs.stats. */
 export interface StoredRunStats extends Partial<FanOutStats> {
@@ -58,7 +55,7 @@ function addInto(total: Headline, h: Headline) {
 }
 
 /** The newest `limit` runs of a campaign with their stats, and totals over all its runs. */
-export async function campaignRunStats(prisma: Tx, campaignId: number, limit = 50) {
+export async function campaignRunStats(prisma: DbOrTx, campaignId: number, limit = 50) {
   const counts = await prisma.$queryRaw<{ run: number | null; status: string; n: number }[]>`
     SELECT campaign_run_id AS run, status::text AS status, count(*)::int AS n
     FROM outbox WHERE campaign_id = ${campaignId}::int

@@ -2,16 +2,13 @@
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.js';
 import { requireRole } from '../auth/auth.middleware.js';
+import { callerOf } from '../auth/caller.js';
 import { jsonBody, requireContentType } from '../lib/http.js';
 import { CampaignIdSchema, CreateCampaignBodySchema, ListCampaignsQuerySchema } from './campaigns.schemas.js';
-import { getCampaign, listCampaigns, type Actor } from './campaigns.service.js';
+import { getCampaign, listCampaigns } from './campaigns.service.js';
 import { createCampaign } from './create-campaign.js';
 import { previewCampaign } from './preview-campaign.js';
 import { controlCampaign } from './campaign-controls.js';
-
-function actorOf(req: Request): Actor {
-  return { name: req.auth?.name ?? 'unknown', requestId: String(req.id) };
-}
 
 const idOf = (req: Request) => CampaignIdSchema.parse(req.params).id;
 
@@ -25,7 +22,7 @@ export function createCampaignsRouter(ctx: AppContext) {
 
   router.post('/', requireContentType('application/json'), jsonBody(ctx.config), async (req, res) => {
     const body = CreateCampaignBodySchema.parse(req.body);
-    res.status(201).json(await createCampaign(ctx, body, actorOf(req)));
+    res.status(201).json(await createCampaign(ctx, body, callerOf(req)));
   });
 
   router.get('/:id', async (req, res) => {
@@ -38,7 +35,7 @@ export function createCampaignsRouter(ctx: AppContext) {
 
   for (const action of ['pause', 'resume', 'cancel', 'schedule'] as const) {
     router.post(`/:id/${action}`, async (req, res) => {
-      res.json(await controlCampaign(ctx, idOf(req), action, actorOf(req)));
+      res.json(await controlCampaign(ctx, idOf(req), action, callerOf(req)));
     });
   }
 

@@ -2,20 +2,13 @@
 // action has its own file: create-campaign.ts, campaign-controls.ts, preview-campaign.ts, campaign-stats.ts;
 // the scheduler's side is campaign-job.ts.
 import type { Campaign, Prisma } from '../generated/prisma/client.js';
+import type { DbOrTx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
-import type { Db } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import { countAudience } from './fan-out.js';
 import { upcomingOccurrences, type CampaignSchedule } from './schedule.js';
 import { campaignRunStats } from './campaign-stats.js';
 import { encodeCursor, type ListCampaignsQuery } from './campaigns.schemas.js';
-
-type Tx = Db | Prisma.TransactionClient;
-
-export interface Actor {
-  name: string;
-  requestId: string;
-}
 
 /** Statuses in which the scheduler fires occurrences. */
 export const ACTIVE_STATUSES = ['scheduled', 'running'] as const;
@@ -23,7 +16,7 @@ export const ACTIVE_STATUSES = ['scheduled', 'running'] as const;
 /** Held rows of a paused campaign wait here; resume brings them back. */
 export const HELD_UNTIL = new Date('9999-12-31T00:00:00Z');
 
-export async function loadCampaign(tx: Tx, id: number): Promise<Campaign> {
+export async function loadCampaign(tx: DbOrTx, id: number): Promise<Campaign> {
   const c = await tx.campaign.findUnique({ where: { id } });
   if (!c) throw new AppError('not_found', `No campaign ${id}`);
   return c;
@@ -47,7 +40,7 @@ export function contentOf(c: Pick<Campaign, 'channel' | 'messageId' | 'texts'>) 
  * Targets must be provinces or districts of the gazetteer; all unknown ones are named at once. A province
  * stands for its districts, so one without any would reach nobody: also refused.
  */
-export async function checkTargets(tx: Tx, pcodes: string[]): Promise<void> {
+export async function checkTargets(tx: DbOrTx, pcodes: string[]): Promise<void> {
   const units = await tx.adminUnit.findMany({ where: { pcode: { in: pcodes } }, select: { pcode: true, level: true } });
   const byCode = new Map(units.map((u) => [u.pcode, u.level]));
   const unknown = pcodes.filter((p) => !byCode.has(p));

@@ -4,12 +4,13 @@ import type { AppContext } from '../context.js';
 import { Prisma } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
-import { timeZoneOf } from '../alerts/format-alert.js';
+import { timeZoneOf } from '../districts/countries.js';
 import { targetDistricts } from './fan-out.js';
 import { campaignTemplates, checkCustomTexts, requireLanguages, type CampaignContent } from './campaign-content.js';
-import { checkTargets, describeCampaign, hotlineOf, type Actor } from './campaigns.service.js';
+import { checkTargets, describeCampaign, hotlineOf } from './campaigns.service.js';
 import { nextOccurrence, type CampaignSchedule } from './schedule.js';
 import type { CreateCampaignBody } from './campaigns.schemas.js';
+import type { ApiCaller } from '../auth/caller.js';
 
 type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'log' | 'clock'>;
 
@@ -46,7 +47,7 @@ export function firstOccurrence(s: CampaignSchedule, now: Date): Date {
   return next;
 }
 
-export async function createCampaign(ctx: Ctx, body: CreateCampaignBody, actor: Actor) {
+export async function createCampaign(ctx: Ctx, body: CreateCampaignBody, actor: ApiCaller) {
   const now = ctx.clock.now();
   const districts = [...new Set(body.districts)];
   const languages = [...new Set(body.languages ?? [])];

@@ -1,11 +1,8 @@
 // Walking the gazetteer: a unit's ancestors (village → commune → district → province), and the district
 // nearest a point. Without boundary polygons, "the containing district" of a coordinate is the district
 // whose centre is nearest, within a sanity radius; the parse record says so.
-import type { Prisma } from '../generated/prisma/client.js';
-import type { Db } from '../lib/db.js';
-import { haversineMeters } from '../reports/parse/location.js';
-
-type Tx = Db | Prisma.TransactionClient;
+import type { DbOrTx } from '../lib/db.js';
+import { haversineMeters } from '../lib/geo.js';
 
 export interface UnitRef {
   pcode: string;
@@ -16,7 +13,7 @@ export interface UnitRef {
 }
 
 /** The unit and its ancestors, most specific first. */
-export async function ancestry(tx: Tx, pcode: string): Promise<UnitRef[]> {
+export async function ancestry(tx: DbOrTx, pcode: string): Promise<UnitRef[]> {
   return tx.$queryRaw<UnitRef[]>`
     WITH RECURSIVE up(pcode, level, parent_pcode, name_en, name_local, country, depth) AS (
       SELECT pcode, level::text, parent_pcode, name_en, name_local, country, 0 FROM admin_units WHERE pcode = ${pcode}
@@ -28,7 +25,7 @@ export async function ancestry(tx: Tx, pcode: string): Promise<UnitRef[]> {
 }
 
 /** The district whose centre is nearest, if within `maxMeters` (default 60 km: a large Cambodian district). */
-export async function nearestDistrict(tx: Tx, point: { lat: number; lon: number }, maxMeters = 60_000) {
+export async function nearestDistrict(tx: DbOrTx, point: { lat: number; lon: number }, maxMeters = 60_000) {
   // A coarse box first (1° ≈ 111 km) keeps this to a handful of rows.
   const rows = await tx.adminUnit.findMany({
     where: {

@@ -1,9 +1,9 @@
 // From free text to the district a person means: a commune or village resolves to its district, a province
 // alone is not enough (we ask), and a weak match is offered back as a suggestion rather than acted on.
-import type { AdminUnit, Prisma } from '../generated/prisma/client.js';
-import type { Db } from '../lib/db.js';
+import type { AdminUnit } from '../generated/prisma/client.js';
+import type { DbOrTx } from '../lib/db.js';
 import type { Locale } from '../config.js';
-import { localeOfCountry } from '../subscribers/language.js';
+import { localeOfCountry } from './countries.js';
 import type { PlaceIndex } from './place-index.js';
 
 /** At or above this a match is acted on; between UNSURE and this it is offered as "did you mean". */
@@ -15,9 +15,7 @@ export type DistrictResolution =
   | { kind: 'province'; province: AdminUnit }
   | { kind: 'sure' | 'unsure'; district: AdminUnit; matched: AdminUnit; confidence: number };
 
-type Tx = Db | Prisma.TransactionClient;
-
-export async function resolveDistrict(places: PlaceIndex, tx: Tx, text: string): Promise<DistrictResolution> {
+export async function resolveDistrict(places: PlaceIndex, tx: DbOrTx, text: string): Promise<DistrictResolution> {
   const matcher = await places.get();
   // We need a district: a district, commune or village match wins over a province of the same name
   // ("Pailin" is both), and a province only wins when it matched better.

@@ -1,15 +1,13 @@
 // What an inbound SMS is: a subscriber keyword, a clearance team's command, the answer to a question we
 // asked, a follow-up to a report just made, or a new hazard report. The order matters: keywords work even
 // mid-dialogue, and anything we cannot place is treated as a report, because a missed report can cost a life.
-import type { Prisma } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import { handleKeyword, join } from '../subscribers/handle-keyword.js';
 import { findOrCreateSubscriber } from '../subscribers/find-or-create.js';
-import { findTeamContact, handleTeamCommand, parseTeamCommand } from '../alerts/team-commands.js';
+import { findTeamContact, handleTeamCommand, parseTeamCommand } from '../reports/team-commands.js';
 import { answerDialogue, createReport } from '../reports/intake.js';
 import { findFollowUpTarget, addFollowUp } from '../reports/follow-up.js';
-
-type Tx = Prisma.TransactionClient;
 
 export interface InboundOutcome {
   reply: string | null;

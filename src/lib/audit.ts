@@ -1,8 +1,6 @@
 // Append-only audit trail of who changed what: opt-outs (proof for carriers), imports, key use, status changes.
 import type { Prisma } from '../generated/prisma/client.js';
-import type { Db } from './db.js';
-
-type Tx = Db | Prisma.TransactionClient;
+import type { DbOrTx } from './db.js';
 
 export interface AuditEntry {
   actor: string;
@@ -14,7 +12,7 @@ export interface AuditEntry {
   requestId?: unknown;
 }
 
-export async function audit(tx: Tx, e: AuditEntry): Promise<void> {
+export async function audit(tx: DbOrTx, e: AuditEntry): Promise<void> {
   await tx.auditLog.create({
     data: {
       actor: e.actor,

@@ -5,14 +5,17 @@ import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
+import { GuardedPool, type PoolStats } from './pg-pool.js';
+
+export type { PoolStats };
 
 export type Db = PrismaClient;
 export { Prisma } from '../generated/prisma/client.js';
-import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
-/** A client inside an interactive transaction. */
-export type Tx = PrismaTypes.TransactionClient;
+/** The client handed to `prisma.$transaction(async (tx) => …)`: declared once here, imported everywhere. */
+export type Tx = Prisma.TransactionClient;
+/** For functions that work the same inside or outside a transaction. */
+export type DbOrTx = Db | Tx;
 
 /** A single raw connection, used by the migration runner and by set-based jobs that need one session. */
 export interface SqlSession {
@@ -21,13 +24,29 @@ export interface SqlSession {
   exec(script: string): Promise<void>;
 }
 
+export interface DatabaseHealth {
+  ok: boolean;
+  /** Time to get a connection and run `SELECT 1`, or until the check gave up. */
+  latencyMs: number;
+  error?: string;
+  /** PostgreSQL only: the pool as it was at the end of the check. */
+  pool?: PoolStats;
+}
+
 export interface Database {
   prisma: PrismaClient;
   kind: 'pglite' | 'postgres';
   /** Borrow one dedicated connection (PGlite has only one; it is exclusive while fn runs). */
   withSession<T>(fn: (s: SqlSession) => Promise<T>): Promise<T>;
+  /** Can the service use the database right now? Gets a connection and runs `SELECT 1`, never past timeoutMs. */
+  ping(timeoutMs: number): Promise<DatabaseHealth>;
+  /** Pool gauges; undefined on PGlite (one in-process connection). */
+  poolStats(): PoolStats | undefined;
   close(): Promise<void>;
 }
+
+/** Errors the database layer wants someone to see (a pool's broken idle connection, for instance). */
+export type DatabaseErrorLogger = (err: Error, msg: string) => void;
 
 export interface OpenDatabaseOptions {
   databaseUrl?: string | undefined;
@@ -36,6 +55,46 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** PostgreSQL schema to use instead of public (tests give each file its own). */
   schema?: string;
+  /** PostgreSQL: shown in pg_stat_activity, so an operator (or a test) can tell this pool's sessions apart. */
+  applicationName?: string;
+  /** PostgreSQL: longest wait for a pool slot or a new connection before the query fails. */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: the server cancels a statement running longer (0 = no limit). */
+  statementTimeoutMs?: number;
+  /** PostgreSQL: the server cancels a statement waiting longer for a lock (0 = no limit). */
+  lockTimeoutMs?: number;
+  /** PostgreSQL: the server ends a session idle inside a transaction for longer (0 = no limit). */
+  idleInTransactionTimeoutMs?: number;
+  onError?: DatabaseErrorLogger;
+}
+
+/** Defaults shared with src/config.ts; see there and the README for why these values. */
+export const DATABASE_TIMEOUT_DEFAULTS = {
+  connectTimeoutMs: 5_000,
+  statementTimeoutMs: 30_000,
+  lockTimeoutMs: 10_000,
+  idleInTransactionTimeoutMs: 60_000,
+} as const;
+
+/** `postgres://user:secret@host` → `postgres://user:****@host`, wherever a URL shows up in a message. */
+export function maskDatabaseUrl(text: string): string {
+  return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]+:)[^@\s]+@/gi, '$1****@');
+}
+
+function masked(err: Error): Error {
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(err)) as Error, err);
+  copy.message = maskDatabaseUrl(err.message);
+  if (err.stack) copy.stack = maskDatabaseUrl(err.stack);
+  return copy;
+}
+
+/** Rejects with a message naming what took too long, and clears its timer either way. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
@@ -67,6 +126,17 @@ async function openPglite(dataDir: string): Promise<Database> {
     prisma,
     kind: 'pglite',
     withSession: (fn) => fn(session),
+    async ping(timeoutMs) {
+      const started = Date.now();
+      try {
+        if (client.closed) throw new Error('the database is closed');
+        await within(client.query('SELECT 1'), timeoutMs, 'SELECT 1');
+        return { ok: true, latencyMs: Date.now() - started };
+      } catch (err) {
+        return { ok: false, latencyMs: Date.now() - started, error: (err as Error).message };
+      }
+    },
+    poolStats: () => undefined,
     async close() {
       await prisma.$disconnect();
       if (!client.closed) await client.close();
@@ -76,12 +146,40 @@ async function openPglite(dataDir: string): Promise<Database> {
 }
 
 async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
-  // Timestamps are stored without a zone and written in UTC by Prisma, while SQL compares them with now():
-  // every session must run in UTC, whatever the server's own time zone (a Cambodian server's is +07).
-  const options = ['-c TimeZone=UTC', ...(opts.schema ? [`-c search_path="${opts.schema.replace(/"/g, '')}"`] : [])].join(' ');
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options });
-  // A broken idle connection must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
+  const t = { ...DATABASE_TIMEOUT_DEFAULTS, ...definedOnly(opts) };
+  const onError = opts.onError ?? (() => {});
+  // Session settings travel in the startup packet, so every connection has them before its first query and
+  // RESET returns to them. Timestamps are stored without a zone and written in UTC by Prisma, while SQL compares
+  // them with now(): every session must run in UTC, whatever the server's own time zone (a Cambodian server's is
+  // +07). The timeouts make the server end what would otherwise wait forever; the server-side keepalives let it
+  // notice a client that vanished (a cut link) within about a minute and drop its locks.
+  const settings: Record<string, string | number> = {
+    TimeZone: 'UTC',
+    statement_timeout: t.statementTimeoutMs,
+    lock_timeout: t.lockTimeoutMs,
+    idle_in_transaction_session_timeout: t.idleInTransactionTimeoutMs,
+    tcp_keepalives_idle: 30,
+    tcp_keepalives_interval: 10,
+    tcp_keepalives_count: 3,
+    ...(opts.schema ? { search_path: `"${opts.schema.replace(/"/g, '')}"` } : {}),
+  };
+  const options = Object.entries(settings)
+    .map(([k, v]) => `-c ${k}=${String(v).replace(/[\\ ]/g, (c) => `\\${c}`)}`)
+    .join(' ');
+  const pool = new GuardedPool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    options,
+    application_name: opts.applicationName ?? 'hazardline',
+    // Without it a caller waits for a free slot (or a server that does not answer) forever.
+    connectionTimeoutMillis: t.connectTimeoutMs,
+    // And this side notices a dead server on an idle connection.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
+  // A broken idle connection must not crash the process; the pool drops it and opens another when needed.
+  pool.on('error', (err) => onError(masked(err), 'idle database connection failed; the pool replaces it'));
+  pool.onClientError = (err) => onError(masked(err), 'database connection failed while in use; it is discarded');
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool, opts.schema ? { schema: opts.schema } : undefined),
   });
@@ -91,21 +189,63 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
     async withSession(fn) {
       const conn = await pool.connect();
       try {
-        return await fn({
+        const result = await fn({
           query: async (sql, params) => (await conn.query(sql, params as unknown[])).rows,
           exec: async (script) => {
             await conn.query(script);
           },
         });
-      } finally {
         conn.release();
+        return result;
+      } catch (err) {
+        // What fn left behind (an open transaction, a session lock, a half-read result) is unknown: a fresh
+        // connection is cheaper than finding out.
+        conn.release(err instanceof Error ? err : true);
+        throw err;
       }
     },
+    async ping(timeoutMs) {
+      const started = Date.now();
+      const fail = (err: unknown): DatabaseHealth => ({
+        ok: false,
+        latencyMs: Date.now() - started,
+        error: maskDatabaseUrl((err as Error)?.message ?? String(err)),
+        pool: pool.stats(),
+      });
+      const acquiring = pool.connect();
+      let conn: Awaited<typeof acquiring>;
+      try {
+        conn = await within(acquiring, timeoutMs, 'waiting for a database connection');
+      } catch (err) {
+        // Should a connection turn up after all, it goes straight back.
+        acquiring.then((c) => c.release(), () => {});
+        return fail(err);
+      }
+      try {
+        const left = Math.max(1, timeoutMs - (Date.now() - started));
+        await within(conn.query('SELECT 1'), left, 'SELECT 1');
+        conn.release();
+        return { ok: true, latencyMs: Date.now() - started, pool: pool.stats() };
+      } catch (err) {
+        conn.release(err instanceof Error ? err : true);
+        return fail(err);
+      }
+    },
+    poolStats: () => pool.stats(),
     async close() {
       await prisma.$disconnect();
-      await pool.end();
+      if (!pool.ending) await pool.end();
     },
   };
+}
+
+function definedOnly(opts: OpenDatabaseOptions): Partial<typeof DATABASE_TIMEOUT_DEFAULTS> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(DATABASE_TIMEOUT_DEFAULTS) as (keyof typeof DATABASE_TIMEOUT_DEFAULTS)[]) {
+    const v = opts[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
 }
 
 /**

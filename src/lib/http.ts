@@ -4,6 +4,7 @@ import express, { type ErrorRequestHandler, type NextFunction, type Request, typ
 import { ZodError } from 'zod';
 import { AppError, isNotFound, isUniqueViolation, type ErrorCode } from './errors.js';
 import type { Logger } from './logger.js';
+import { unsafeTextReason } from './text.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -92,9 +93,49 @@ function zodIssue(i: ZodError['issues'][number]) {
   return { path: i.path.join('.'), code: i.code, message: i.message };
 }
 
-/** JSON body parser with the configured limit; routes that take JSON mount it themselves. */
-export function jsonBody(config: { jsonBodyLimit: string }) {
-  return express.json({ limit: config.jsonBodyLimit, strict: true });
+/**
+ * JSON body parser with the configured limit; routes that take JSON mount it themselves. Every string in the
+ * body (keys too) is checked once here, so no schema can forget it: one holding a NUL, another control
+ * character (tab, newline and CR are fine), a noncharacter or a broken surrogate is refused with a 400 naming
+ * the field, because Postgres cannot store some of them and SMS or TwiML cannot carry the others. Staff fix
+ * their input; it is villagers' SMS that is cleaned instead, never refused. Good strings are put in NFC.
+ */
+export function jsonBody(config: { jsonBodyLimit: string }): RequestHandler {
+  const parse = express.json({ limit: config.jsonBodyLimit, strict: true });
+  return (req, res, next) => {
+    parse(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const issues: { path: string; code: 'invalid_text'; message: string }[] = [];
+      req.body = checkJsonText(req.body, [], issues);
+      if (issues.length > 0) return next(new AppError('validation_failed', 'The request is not valid', issues));
+      next();
+    });
+  };
+}
+
+const MAX_TEXT_ISSUES = 20;
+
+/** Returns `value` with its strings in NFC, recording each string that cannot be stored. */
+function checkJsonText(value: unknown, path: (string | number)[], issues: { path: string; code: 'invalid_text'; message: string }[]): unknown {
+  if (typeof value === 'string') {
+    const reason = unsafeTextReason(value);
+    if (reason === null) return value.normalize('NFC');
+    if (issues.length < MAX_TEXT_ISSUES) issues.push({ path: path.join('.'), code: 'invalid_text', message: reason });
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => checkJsonText(v, [...path, i], issues));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    const keyReason = unsafeTextReason(key);
+    if (keyReason && issues.length < MAX_TEXT_ISSUES) {
+      issues.push({ path: [...path, key].join('.'), code: 'invalid_text', message: `field name ${keyReason}` });
+    }
+    // A "__proto__" key from JSON.parse is an own property; copied by assignment it would set the prototype.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: checkJsonText(v, [...path, key], issues), enumerable: true, writable: true, configurable: true });
+    else out[key] = checkJsonText(v, [...path, key], issues);
+  }
+  return out;
 }
 
 /** Raw CSV body (text/csv or text/plain) for imports, with the larger import limit. */

@@ -33,24 +33,6 @@ const REDACT = [
   ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]),
 ];
 
-/** Masks phone numbers in every string of a log object (field values, error messages), a few levels deep. */
-function maskDeep(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return HAS_PHONE.test(value) ? maskPhonesIn(value) : value;
-  if (depth > 4 || value === null || typeof value !== 'object') return value;
-  // A masked copy of an error, still an Error so pino's serializer shows its type, message and stack.
-  if (value instanceof Error) {
-    const copy = Object.assign(Object.create(Object.getPrototypeOf(value)) as Error, value);
-    copy.message = maskPhonesIn(value.message);
-    if (value.stack) copy.stack = maskPhonesIn(value.stack);
-    if (value.cause !== undefined) copy.cause = maskDeep(value.cause, depth + 1);
-    return copy;
-  }
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = maskDeep(v, depth + 1);
-  return out;
-}
-
 /** `destination` defaults to stdout; tests pass a stream to read what was logged. */
 export function createLogger(
   level: string,
@@ -64,20 +46,13 @@ export function createLogger(
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
       level: (label) => ({ level: label }),
-      log: (obj) => maskDeep(obj) as Record<string, unknown>,
     },
     hooks: {
-      // Mask phones in the message text too, not only in known fields.
-      logMethod(args, method) {
-        // log.error(err) takes its message from the error; give it one we have masked.
-        const [first] = args;
-        if (first instanceof Error && args.length === 1) {
-          method.apply(this, [{ err: first }, maskPhonesIn(first.message)] as unknown as Parameters<typeof method>);
-          return;
-        }
-        const masked = args.map((a) => (typeof a === 'string' ? maskPhonesIn(a) : a)) as Parameters<typeof method>;
-        method.apply(this, masked);
-      },
+      // Phones are masked in the finished line, after every serializer has run: in field values, messages,
+      // error messages and stacks, and in what serializers produce (pino-http's req and res). Masking the
+      // object before serialization instead would hand serializers copies of req/res without their getters
+      // (pino-http's access lines then said "statusCode": null) and would miss what serializers add.
+      streamWrite: (line) => (HAS_PHONE.test(line) ? maskPhonesIn(line) : line),
     },
   };
   return destination ? pino(options, destination) : pino(options);

@@ -1,7 +1,7 @@
 // Prometheus metrics on a registry of our own (not prom-client's global one), so several apps in one test
 // process never collide.
 import { Registry, Histogram, Counter, Gauge, collectDefaultMetrics } from 'prom-client';
-import type { Db } from './db.js';
+import type { Database, Db } from './db.js';
 
 export interface Metrics {
   registry: Registry;
@@ -10,7 +10,10 @@ export interface Metrics {
   inboundFailed: Counter;
 }
 
-export function createMetrics(prisma: Db, opts: { defaults?: boolean } = {}): Metrics {
+export function createMetrics(
+  prisma: Db,
+  opts: { defaults?: boolean; database?: Pick<Database, 'poolStats'> } = {},
+): Metrics {
   const registry = new Registry();
   if (opts.defaults) collectDefaultMetrics({ register: registry, prefix: 'hazardline_' });
   const httpDuration = new Histogram({
@@ -57,5 +60,20 @@ export function createMetrics(prisma: Db, opts: { defaults?: boolean } = {}): Me
       for (const r of rows) this.set({ status: r.status }, r._count._all);
     },
   });
+  const database = opts.database;
+  if (database) {
+    new Gauge({
+      name: 'hazardline_db_pool_connections',
+      help: 'PostgreSQL pool of this instance: open (total), idle, callers waiting for one (waiting), and its size (max)',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        const stats = database.poolStats();
+        if (!stats) return; // the embedded database has no pool
+        for (const [state, n] of Object.entries(stats)) this.set({ state }, n);
+      },
+    });
+  }
   return { registry, httpDuration, inbound, inboundFailed };
 }

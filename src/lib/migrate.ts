@@ -118,6 +118,9 @@ export async function migrate(
   const files = readMigrations(opts.dir);
   const log = opts.log ?? (() => {});
   return db.withSession(async (s) => {
+    // A migration may rewrite a big table, and a second instance waits here for the first one's: neither is
+    // bounded by the service's per-statement limits. RESET (below) restores the connection's own settings.
+    await s.exec('SET statement_timeout = 0; SET lock_timeout = 0');
     await s.query(`SELECT pg_advisory_lock(${LOCK})`);
     try {
       await s.exec(CREATE_TABLE);
@@ -151,6 +154,7 @@ export async function migrate(
       return { applied: after.applied, pending: after.pending, modified: after.modified, appliedNow };
     } finally {
       await s.query(`SELECT pg_advisory_unlock(${LOCK})`).catch(() => {});
+      await s.exec('RESET statement_timeout; RESET lock_timeout').catch(() => {});
     }
   });
 }

@@ -2,7 +2,7 @@
 // every send is logged (masked) and kept in memory so a test or a future dev inbox page can show it.
 import { randomBytes } from 'node:crypto';
 import { maskPhone, type Logger } from '../lib/logger.js';
-import type { CallRequest, SendResult, SmsMessage, Transport } from './transport.js';
+import type { CallRequest, SendResult, SentQuery, SmsMessage, Transport } from './transport.js';
 
 export interface DevSend {
   kind: 'sms' | 'call';
@@ -64,6 +64,15 @@ export function createDevTransport(opts: DevTransportOptions): DevTransport {
     },
     async placeCall(call: CallRequest) {
       return record('call', call.to, call.from, call.twiml ?? call.twimlUrl ?? '');
+    },
+    async findSent(q: SentQuery) {
+      const messages = sent
+        .filter((s) => s.kind === 'sms' && s.to === q.to && s.at >= q.since && (q.body === undefined || s.body === q.body))
+        .reverse()
+        .map((s) => ({
+          providerId: s.providerId, to: s.to, body: s.body, status: 'delivered' as const, providerStatus: 'delivered', errorCode: null, createdAt: s.at,
+        }));
+      return { ok: true as const, messages };
     },
   };
 }

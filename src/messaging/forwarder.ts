@@ -3,6 +3,7 @@
 // the outbox retries a webhook exactly like a message.
 import { createHmac, randomUUID } from 'node:crypto';
 import type { SendResult } from './transport.js';
+import { clip } from '../lib/text.js';
 
 export interface WebhookRequest {
   url: string;
@@ -41,7 +42,7 @@ export function createHttpForwarder(opts: { timeoutMs: number; now?: () => Date 
         const code = e.cause?.code ?? e.name;
         // Refused or unresolvable: nothing arrived. A timeout may have arrived; receivers dedupe on the report id.
         const maybeDelivered = !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code);
-        return { ok: false, error: { kind: 'transient', code: null, message: `${code}: ${e.message}`.slice(0, 300), maybeDelivered } };
+        return { ok: false, error: { kind: 'transient', code: null, message: clip(`${code}: ${e.message}`, 300), maybeDelivered } };
       }
       await res.body?.cancel().catch(() => {});
       if (res.ok) return { ok: true, providerId: `WH${randomUUID().replace(/-/g, '')}`, status: 'delivered' };

@@ -6,11 +6,13 @@ import { createDevTransport } from './dev-transport.js';
 import { createTwilioTransport } from './twilio-transport.js';
 import type { Transport } from './transport.js';
 
-export type { Transport, SendResult, SendError, SendErrorKind, SmsMessage, CallRequest } from './transport.js';
+export type {
+  Transport, SendResult, SendError, SendErrorKind, SmsMessage, CallRequest, SentQuery, SentMessage, FindSentResult,
+} from './transport.js';
 export { classifyProviderError } from './transport.js';
 
 export function createTransport(config: Config, log: Logger): Transport {
-  const { accountSid, authToken, from, messagingServiceSid, apiBaseUrl } = config.twilio;
+  const { accountSid, authToken, from, messagingServiceSid, apiBaseUrl, timeoutMs } = config.twilio;
   if (!accountSid || !authToken) {
     log.info('messaging: no Twilio account configured, using the dev transport (nothing is sent)');
     return createDevTransport({ log, from });
@@ -21,6 +23,6 @@ export function createTransport(config: Config, log: Logger): Transport {
       'TWILIO_FROM: TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required when TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are set',
     ]);
   }
-  log.info({ apiBaseUrl: apiBaseUrl ?? 'https://api.twilio.com', messagingService: Boolean(messagingServiceSid) }, 'messaging: using Twilio');
-  return createTwilioTransport({ accountSid, authToken, from, messagingServiceSid, apiBaseUrl });
+  log.info({ apiBaseUrl: apiBaseUrl ?? 'https://api.twilio.com', messagingService: Boolean(messagingServiceSid), timeoutMs }, 'messaging: using Twilio');
+  return createTwilioTransport({ accountSid, authToken, from, messagingServiceSid, apiBaseUrl, timeoutMs });
 }

@@ -44,11 +44,39 @@ export interface CallRequest {
   statusCallback?: string | undefined;
 }
 
+/** Which messages the provider sent to `to` since `since` (optionally only those with exactly this body). */
+export interface SentQuery {
+  to: string;
+  since: Date;
+  body?: string | undefined;
+}
+
+/** A message the provider has a record of, its status put in our coarse terms. */
+export interface SentMessage {
+  providerId: string;
+  to: string;
+  body: string;
+  status: 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed';
+  /** The provider's own word for the status ('accepted', 'read'…). */
+  providerStatus: string;
+  errorCode: string | null;
+  /** When the provider created it (it may not have left its queue yet). */
+  createdAt: Date;
+}
+
+/** Newest first. An error means the provider could not be asked: nothing can be concluded from it. */
+export type FindSentResult = { ok: true; messages: SentMessage[] } | { ok: false; error: SendError };
+
 export interface Transport {
   readonly name: 'twilio' | 'dev';
   /** Never throws for provider or network failures: they come back as `{ ok: false, error }`. */
   sendSms(msg: SmsMessage): Promise<SendResult>;
   placeCall(call: CallRequest): Promise<SendResult>;
+  /**
+   * The provider's record of SMS sent to a number: how the outbox settles a send whose answer was lost
+   * (timeout, reset) without sending it twice. Never throws, like sendSms.
+   */
+  findSent(query: SentQuery): Promise<FindSentResult>;
 }
 
 // Twilio error codes, https://www.twilio.com/docs/api/errors. Each entry says why it lands where it does.

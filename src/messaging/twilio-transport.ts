@@ -4,7 +4,10 @@ import http from 'node:http';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import { maskPhonesIn } from '../lib/logger.js';
-import { classifyProviderError, type CallRequest, type SendError, type SendResult, type SmsMessage, type Transport } from './transport.js';
+import {
+  classifyProviderError, type CallRequest, type FindSentResult, type SendError, type SendResult, type SentMessage, type SentQuery,
+  type SmsMessage, type Transport,
+} from './transport.js';
 
 export interface TwilioTransportOptions {
   accountSid: string;
@@ -22,6 +25,13 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 // in the environment (it reads them itself); all of them must go to the configured base URL.
 const TWILIO_API_HOST = /^api(\.[a-z0-9-]+)*\.twilio\.com$/i;
 const CALL_EVENTS = ['initiated', 'ringing', 'answered', 'completed'];
+/** Enough for every message one number got in a few minutes; a lookup never pages through history. */
+const FIND_LIMIT = 100;
+// Twilio's message statuses in the Transport's terms.
+const LISTED_STATUS: Record<string, SentMessage['status']> = {
+  accepted: 'queued', scheduled: 'queued', queued: 'queued', sending: 'sent', sent: 'sent',
+  delivered: 'delivered', read: 'delivered', undelivered: 'undelivered', failed: 'failed', canceled: 'failed',
+};
 
 /**
  * The SDK's HTTP client with the origin rewritten. The SDK builds absolute https://api.twilio.com URIs and
@@ -83,6 +93,34 @@ export function createTwilioTransport(opts: TwilioTransportOptions): Transport {
           ...(msg.statusCallback ? { statusCallback: msg.statusCallback } : {}),
         });
         return toResult(m.sid, m.status, m.errorCode, m.errorMessage);
+      } catch (err) {
+        return { ok: false, error: toSendError(err) };
+      }
+    },
+
+    async findSent(q: SentQuery): Promise<FindSentResult> {
+      type Listed = { sid: string; to: string; body: string; status: string; direction: string; errorCode: number | null; dateCreated: Date; dateSent: Date | null };
+      const pick = (list: Listed[]) =>
+        list.filter((m) => m.direction.startsWith('outbound') && m.to === q.to && (q.body === undefined || m.body === q.body));
+      try {
+        // DateSent> matches what has left Twilio's queue; that is what the dispatcher mostly looks for.
+        const sent = pick(await client.messages.list({ to: q.to, dateSentAfter: q.since, limit: FIND_LIMIT }));
+        let found = sent;
+        if (found.length === 0) {
+          // A message still queued at Twilio has no date_sent and escapes that filter: look at the newest few.
+          const recent = pick(await client.messages.list({ to: q.to, limit: 20 }));
+          found = recent.filter((m) => !m.dateSent && m.dateCreated >= new Date(q.since.getTime() - 1000));
+        }
+        const messages = found.map((m): SentMessage => ({
+          providerId: m.sid,
+          to: m.to,
+          body: m.body,
+          status: LISTED_STATUS[m.status] ?? 'queued',
+          providerStatus: m.status,
+          errorCode: m.errorCode != null ? String(m.errorCode) : null,
+          createdAt: m.dateCreated,
+        }));
+        return { ok: true, messages };
       } catch (err) {
         return { ok: false, error: toSendError(err) };
       }

@@ -1,8 +1,13 @@
-// Liveness, readiness and Prometheus metrics. /ready is what a load balancer or systemd watchdog asks:
-// the database answers and every migration file is applied.
+// Liveness, readiness and Prometheus metrics. /health only says the process answers HTTP (restart me if not).
+// /ready is what a load balancer or watchdog asks before sending work: a pooled connection runs SELECT 1 in
+// time and every migration file is applied. It never waits longer than READY_TIMEOUT_MS on the database:
+// with every pool slot stuck, a readiness check that queued behind them would hang with the rest.
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { migrationStatus } from '../lib/migrate.js';
+import { within } from '../lib/db.js';
+
+export const READY_TIMEOUT_MS = 2_000;
 
 export function createOpsRouter(ctx: AppContext) {
   const router = Router();
@@ -12,17 +17,26 @@ export function createOpsRouter(ctx: AppContext) {
   });
 
   router.get('/ready', async (req, res) => {
+    const started = Date.now();
+    const db = await ctx.database.ping(READY_TIMEOUT_MS);
+    const base = { database: ctx.database.kind, latencyMs: db.latencyMs, ...(db.pool ? { pool: db.pool } : {}) };
+    if (!db.ok) {
+      req.log.warn({ database: db }, 'readiness check: database unusable');
+      res.status(503).json({ status: 'not_ready', ...base, error: 'database unusable' });
+      return;
+    }
     try {
-      const status = await migrationStatus(ctx.database);
+      const left = Math.max(1, READY_TIMEOUT_MS - (Date.now() - started));
+      const status = await within(migrationStatus(ctx.database), left, 'reading the migration status');
       const ready = status.pending.length === 0;
       res.status(ready ? 200 : 503).json({
         status: ready ? 'ready' : 'not_ready',
-        database: ctx.database.kind,
+        ...base,
         migrations: { applied: status.applied.length, pending: status.pending },
       });
     } catch (err) {
       req.log.warn({ err }, 'readiness check failed');
-      res.status(503).json({ status: 'not_ready', database: ctx.database.kind, error: 'database unreachable' });
+      res.status(503).json({ status: 'not_ready', ...base, error: 'database unusable' });
     }
   });
 

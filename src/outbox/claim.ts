@@ -81,18 +81,20 @@ export async function releaseClaims(prisma: Db, instanceId: string, ids: number[
 }
 
 /**
- * Rows left `sending` by a process that died. A row whose send had started may have reached the provider: a
- * campaign message then becomes `unknown` (a villager must never get a duplicate) and anything else is sent
- * again (an alert must arrive; a duplicate alert is harmless). A row that was claimed but never handed to the
- * provider (its paced slot had not come) is simply sent again.
+ * Rows left `sending` by a process that died. A row whose send had started may have reached the provider: an
+ * SMS becomes `unknown` and is reconciled with the provider (found → sent, not found in time → sent again:
+ * exactly once, never a blind resend), a campaign call too (calls cannot be looked up; never call a villager
+ * twice), and an alert call or webhook is sent again. A row that was claimed but never handed to the provider
+ * (its paced slot had not come) is simply sent again.
  */
 export async function recoverStaleClaims(prisma: Db, olderThanSeconds: number): Promise<{ resent: number; unknown: number }> {
   const rows = await prisma.$queryRaw<{ status: string; n: number }[]>`
     WITH stale AS (
       UPDATE outbox SET
-        status = (CASE WHEN kind = 'campaign' AND send_started_at IS NOT NULL THEN 'unknown' ELSE 'pending' END)::"OutboxStatus",
+        status = (CASE WHEN send_started_at IS NOT NULL AND (channel = 'sms' OR kind = 'campaign') THEN 'unknown' ELSE 'pending' END)::"OutboxStatus",
         attempts = CASE WHEN send_started_at IS NULL THEN GREATEST(attempts - 1, 0) ELSE attempts END,
-        claimed_at = NULL, claimed_by = NULL, send_started_at = NULL, next_attempt_at = now(), updated_at = now(),
+        send_started_at = CASE WHEN send_started_at IS NOT NULL AND (channel = 'sms' OR kind = 'campaign') THEN send_started_at END,
+        claimed_at = NULL, claimed_by = NULL, next_attempt_at = now(), updated_at = now(),
         last_error = 'the sending process stopped mid-send'
       WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => ${olderThanSeconds}::float8)
       RETURNING status

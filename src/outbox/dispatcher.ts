@@ -8,11 +8,20 @@ import type { Clock } from '../lib/clock.js';
 import type { Transport, SendResult } from '../messaging/transport.js';
 import type { Forwarder } from '../messaging/forwarder.js';
 import { claimCalls, claimMessages, recoverStaleClaims, releaseClaims, type ClaimedRow } from './claim.js';
-import { delaySender, reserveSlot } from './pacing.js';
-
-/** How late a paced send may leave before the sender's later slots are pushed back. */
-const LATE_TOLERANCE_MS = 2;
+import { delaySender, reserveSlotAt, DbClock } from './pacing.js';
 import { recordAccepted, recordSendResult, type Accepted, type RetryPolicy } from './record-result.js';
+import { reconcileUnknown, type ReconcileResult } from './reconcile.js';
+import { maskPhone } from '../lib/logger.js';
+
+/**
+ * Lateness a paced send may carry without pushing the sender's later slots back; only the excess is pushed.
+ * A 1 s window at the provider holds at most rate × (1 − headroom) × (1 + jitter/1 s) + 1 sends, which stays
+ * ≤ rate while the unpushed jitter (this, plus the network's) stays under headroom × 1 s ≈ 15 ms.
+ */
+const LATE_TOLERANCE_MS = 4;
+/** How often a running dispatcher looks for `unknown` rows due a lookup. */
+const RECONCILE_EVERY_MS = 1000;
+const RECONCILE_BATCH = 50;
 
 export interface DispatcherOptions extends RetryPolicy {
   instanceId: string;
@@ -25,6 +34,10 @@ export interface DispatcherOptions extends RetryPolicy {
   defaultSender: string;
   /** Base for status callback URLs: `${base}/webhooks/twilio/status?o=<outbox id>`. */
   publicBaseUrl: string;
+  /** An `unknown` SMS is first looked up at the provider this long after its send (default 10 s). */
+  reconcileGraceMs?: number;
+  /** Not found at the provider this long after its send: sent again, same row (default 2 min). */
+  reconcileResendAfterMs?: number;
 }
 
 export class Dispatcher {
@@ -38,6 +51,11 @@ export class Dispatcher {
   /** Flushes under way; waited for by runOnce() and stop(), never by the send slots. */
   private readonly flushes = new Set<Promise<void>>();
   private flushTimer: NodeJS.Timeout | null = null;
+  /** The reconcile round under way, if any: it runs beside sending, never in its way. */
+  private reconciling: Promise<void> | null = null;
+  private lastReconcile = 0;
+  /** This process's view of the database clock, for turning paced slots into local deadlines. */
+  private readonly dbClock = new DbClock();
 
   constructor(
     private readonly prisma: Db,
@@ -62,6 +80,7 @@ export class Dispatcher {
     await this.loop;
     // Without this, a later runOnce()/drain() would take itself for a stopping loop and release every row it claims.
     this.loop = null;
+    await this.reconciling;
     await this.settle();
   }
 
@@ -88,10 +107,46 @@ export class Dispatcher {
     return total;
   }
 
+  /**
+   * Looks up due `unknown` SMS at the provider (see reconcile.ts). The run loop does this every second in the
+   * background; tests call it directly.
+   */
+  async reconcile(): Promise<ReconcileResult> {
+    const leaseMs = Math.max(10_000, this.opts.claimTimeoutSeconds * 1000);
+    const r = await reconcileUnknown(
+      this.prisma,
+      this.transport,
+      {
+        instanceId: this.opts.instanceId,
+        batch: RECONCILE_BATCH,
+        graceMs: this.opts.reconcileGraceMs ?? 10_000,
+        resendAfterMs: this.opts.reconcileResendAfterMs ?? 120_000,
+        leaseMs,
+        maxAttempts: this.opts.maxAttempts,
+      },
+      this.clock.now(),
+      (err, outboxId) => this.log.warn({ err, outboxId }, 'could not settle an unknown send'),
+    );
+    if (r.found || r.resent || r.failed || r.unreachable) this.log.info(r, 'reconciled unknown sends with the provider');
+    if (r.resent || r.failed) this.notify();
+    return r;
+  }
+
+  private reconcileIfDue(): void {
+    const now = Date.now();
+    if (this.reconciling || now - this.lastReconcile < RECONCILE_EVERY_MS) return;
+    this.lastReconcile = now;
+    this.reconciling = this.reconcile()
+      .then(() => undefined)
+      .catch((err: unknown) => this.log.error({ err }, 'reconcile round failed; retrying'))
+      .finally(() => (this.reconciling = null));
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       try {
         await this.recoverIfDue();
+        this.reconcileIfDue();
         const n = await this.dispatchBatch();
         if (n === 0 && this.running) await this.idle(this.opts.pollMs);
       } catch (err) {
@@ -145,14 +200,19 @@ export class Dispatcher {
       }
       if (row.channel === 'sms' && paced) {
         const sender = row.sender ?? this.opts.defaultSender;
-        const wait = await reserveSlot(this.prisma, sender, row.segments, this.opts.smsRatePerSecond, row.id);
-        const planned = performance.now() + wait;
+        const t0 = performance.now();
+        const slot = await reserveSlotAt(this.prisma, sender, row.segments, this.opts.smsRatePerSecond, row.id);
+        this.dbClock.sample(slot.dbNowMs, t0, performance.now());
+        // The slot as a local deadline through the database clock, not "now + wait": the time the answer took
+        // to come back (a busy pool, a busy event loop) is lateness too, and must be pushed onto later slots.
+        const planned = this.dbClock.toLocal(slot.startsAtMs);
+        const wait = planned - performance.now();
         if (wait > 0) await sleep(wait);
         await this.startSend(row);
         // A send that left late (a busy event loop, a full concurrency pool) sits closer to the next one than the
         // rate allows: push the sender's next slot back by the delay before the next reservation.
         const late = performance.now() - planned;
-        if (late > LATE_TOLERANCE_MS) await delaySender(this.prisma, sender, late);
+        if (late > LATE_TOLERANCE_MS) await delaySender(this.prisma, sender, late - LATE_TOLERANCE_MS);
         continue;
       }
       await this.startSend(row);
@@ -188,7 +248,15 @@ export class Dispatcher {
       return;
     }
     try {
-      await recordSendResult(this.prisma, row, result, this.opts, this.clock.now());
+      const outcome = await recordSendResult(this.prisma, row, result, this.opts, this.clock.now());
+      const { kind, code, message, httpStatus } = result.error;
+      this.log.warn(
+        {
+          outboxId: row.id, kind: row.kind, channel: row.channel, to: row.channel === 'webhook' ? hostOf(row.recipient) : maskPhone(row.recipient),
+          attempt: row.attempts, errorKind: kind, errorCode: code, httpStatus, error: message, outcome,
+        },
+        outcome === 'unknown' ? 'send outcome unknown; will ask the provider' : outcome === 'retry' ? 'send failed; will retry' : 'send failed',
+      );
     } catch (err) {
       // The row stays `sending`; crash recovery will settle it. Log loudly: this should not happen.
       this.log.error({ err, outboxId: row.id }, 'could not record a send result');
@@ -227,6 +295,15 @@ export class Dispatcher {
       JOIN alerts a ON a.id = o.alert_id JOIN clearance_teams t ON t.id = a.team_id
       WHERE o.id = ${row.id}`;
     return this.forwarder.post({ url: row.recipient, body: row.body, secret: team?.secret ?? null });
+  }
+}
+
+/** A webhook URL's host only: its path or query may carry a token. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(invalid url)';
   }
 }
 

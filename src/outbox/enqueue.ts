@@ -1,13 +1,10 @@
 // Everything a person is sent goes into the outbox first: one row per SMS, call or webhook, in the caller's
 // transaction, so a message is queued if and only if the change that caused it is committed.
-import type { Prisma } from '../generated/prisma/client.js';
+import type { DbOrTx } from '../lib/db.js';
 import type { OutboxKind } from '../generated/prisma/enums.js';
-import type { Db } from '../lib/db.js';
 import { cleanText } from '../lib/text.js';
 import { smsSegments, MAX_BODY_CHARS } from '../messaging/sms-segments.js';
 import { AppError } from '../lib/errors.js';
-
-type Tx = Db | Prisma.TransactionClient;
 
 /**
  * Lower goes first: an alert never waits behind a campaign, and the answer to a villager's own message
@@ -44,7 +41,7 @@ export interface EnqueueInput {
   subscriberId?: number | null;
 }
 
-export async function enqueue(tx: Tx, input: EnqueueInput) {
+export async function enqueue(tx: DbOrTx, input: EnqueueInput) {
   const channel = input.channel ?? (input.kind === 'call' ? 'voice' : input.kind === 'webhook' ? 'webhook' : 'sms');
   const body = channel === 'sms' ? cleanText(input.body) : input.body;
   if (channel === 'sms' && body.length > MAX_BODY_CHARS) {

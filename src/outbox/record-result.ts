@@ -1,12 +1,12 @@
 // Recording what happened to a send: the provider's answer to our request, and later its status callbacks.
 // Statuses only move forward (pending → sending → sent → delivered | undelivered | failed): a late or
 // out-of-order callback, or our own slower write racing a fast callback, never moves a row backwards.
-import type { Db } from '../lib/db.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import type { Db, DbOrTx } from '../lib/db.js';
+import { clip } from '../lib/text.js';
+import { reportSendFailure } from './send-failures.js';
 import type { SendResult, SendErrorKind } from '../messaging/transport.js';
 import type { ClaimedRow } from './claim.js';
 
-type Tx = Db | Prisma.TransactionClient;
 export type OutboxStatusName = 'pending' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'cancelled' | 'unknown';
 
 // SQL expression ranking a status column, matching RANK below.
@@ -54,34 +54,68 @@ export async function recordAccepted(prisma: Db, items: Accepted[], now: Date): 
   );
 }
 
-export async function recordSendResult(prisma: Db, row: ClaimedRow, result: SendResult, policy: RetryPolicy, now: Date) {
+export type SendOutcome = 'sent' | 'retry' | 'failed' | 'unknown';
+
+/**
+ * What becomes of a failed send. An SMS that may have reached the provider (timeout, reset) is `unknown`,
+ * whatever its kind: resending it blindly is how an alert got delivered twice; the reconcile step asks the
+ * provider instead. Calls and webhooks cannot be looked up: an alert call or a webhook (receivers dedupe on
+ * the report id) is retried, a campaign call stays unknown.
+ */
+export function outcomeOf(row: Pick<ClaimedRow, 'kind' | 'channel' | 'attempts'>, error: SendResult & { ok: false }, policy: RetryPolicy): Exclude<SendOutcome, 'sent'> {
+  const { kind, maybeDelivered } = error.error;
+  if (kind !== 'transient') return 'failed';
+  if (maybeDelivered === true && (row.channel === 'sms' || row.kind === 'campaign')) return 'unknown';
+  return row.attempts < policy.maxAttempts ? 'retry' : 'failed';
+}
+
+export async function recordSendResult(
+  prisma: Db,
+  row: ClaimedRow,
+  result: SendResult,
+  policy: RetryPolicy & { reconcileGraceMs?: number },
+  now: Date,
+): Promise<SendOutcome> {
   if (result.ok) {
     await recordAccepted(prisma, [{ id: row.id, providerId: result.providerId, status: result.status }], now);
-    return;
+    return 'sent';
   }
-  const { kind, code, message, maybeDelivered } = result.error;
-  // A campaign message that may have gone out is not retried: no villager gets the same message twice.
-  const unknown = kind === 'transient' && maybeDelivered === true && row.kind === 'campaign';
-  const retry = kind === 'transient' && !unknown && row.attempts < policy.maxAttempts;
-  await prisma.$transaction(async (tx) => {
+  const { kind, code, message } = result.error;
+  const outcome = outcomeOf(row, result, policy);
+  const retry = outcome === 'retry';
+  const unknown = outcome === 'unknown';
+  // An unknown row is first looked up at the provider after the grace period (see reconcile.ts).
+  const nextMs = retry ? backoffMs(row.attempts, policy) : unknown ? (policy.reconcileGraceMs ?? 0) : 0;
+  const updated = await prisma.$transaction(async (tx) => {
     // The next attempt is timed on the database clock, like claims and pacing, so instances' clocks never matter.
-    await tx.$executeRaw`
+    const n = await tx.$executeRaw`
       UPDATE outbox SET
-        status = ${unknown ? 'unknown' : retry ? 'pending' : 'failed'}::"OutboxStatus",
-        next_attempt_at = CASE WHEN ${retry} THEN now() + make_interval(secs => ${backoffMs(row.attempts, policy) / 1000}::float8) ELSE next_attempt_at END,
-        last_error_code = ${code}, last_error = ${message.slice(0, 500)},
-        claimed_at = NULL, claimed_by = NULL, send_started_at = CASE WHEN ${retry} THEN NULL ELSE send_started_at END,
+        status = ${outcome === 'retry' ? 'pending' : outcome}::"OutboxStatus",
+        next_attempt_at = CASE WHEN ${retry || unknown} THEN now() + make_interval(secs => ${nextMs / 1000}::float8) ELSE next_attempt_at END,
+        last_error_code = ${code}, last_error = ${clip(message, 500)},
+        claimed_at = NULL, claimed_by = NULL, send_started_at = CASE WHEN ${retry} THEN NULL ELSE COALESCE(send_started_at, now()) END,
         updated_at = ${now}
       WHERE id = ${row.id} AND status = 'sending'`;
     await applyRecipientError(tx, row.recipient, row.subscriberId, kind, now);
+    return n;
   });
+  if (updated > 0 && outcome === 'failed' && FAILURE_WATCHED_KINDS.has(row.kind)) {
+    const failed = await prisma.outboxMessage.findUnique({ where: { id: row.id }, select: { alertId: true, reportId: true } });
+    await reportSendFailure(prisma, {
+      outboxId: row.id, kind: row.kind, alertId: failed?.alertId ?? null, reportId: failed?.reportId ?? null, status: 'failed', errorCode: code, at: now,
+    });
+  }
+  return outcome;
 }
+
+/** Kinds whose final failure someone acts on (an alert's SMS and calls): only these cost the extra read. */
+const FAILURE_WATCHED_KINDS: ReadonlySet<string> = new Set(['alert', 'escalation', 'call']);
 
 /**
  * Some errors are about the person, not the message: after 21610 (they sent STOP to the carrier) we must
  * never text them again, and an invalid number must be skipped by every later campaign.
  */
-export async function applyRecipientError(tx: Tx, recipient: string, subscriberId: number | null, kind: SendErrorKind, now: Date) {
+export async function applyRecipientError(tx: DbOrTx, recipient: string, subscriberId: number | null, kind: SendErrorKind, now: Date) {
   if (kind !== 'opted_out' && kind !== 'invalid_number') return;
   const where = subscriberId ? { id: subscriberId } : { phone: recipient };
   if (kind === 'opted_out') {
@@ -104,8 +138,10 @@ export async function applyStatusCallback(
   cb: { outboxId: number | null; providerId: string; status: OutboxStatusName; providerStatus: string; errorCode: string | null },
   now: Date,
 ): Promise<{ matched: boolean; changed: boolean }> {
-  const rows = await prisma.$queryRawUnsafe<{ id: number; rank: number; recipient: string; subscriber_id: number | null }[]>(
-    `SELECT id, ${RANK_SQL('status')} AS rank, recipient, subscriber_id FROM outbox
+  const rows = await prisma.$queryRawUnsafe<
+    { id: number; rank: number; recipient: string; subscriber_id: number | null; kind: string; alert_id: number | null; report_id: number | null }[]
+  >(
+    `SELECT id, ${RANK_SQL('status')} AS rank, recipient, subscriber_id, kind::text AS kind, alert_id, report_id FROM outbox
      WHERE (id = $1 AND (provider_id IS NULL OR provider_id = $2)) OR provider_id = $2
      LIMIT 1`,
     cb.outboxId ?? -1, cb.providerId,
@@ -129,6 +165,13 @@ export async function applyStatusCallback(
   // 30005 unknown handset, 30006 landline or unreachable carrier: the number itself cannot take SMS.
   if (cb.errorCode === '30005' || cb.errorCode === '30006') {
     await applyRecipientError(prisma, row.recipient, row.subscriber_id, 'invalid_number', now);
+  }
+  // Only a move into undelivered/failed updates a row (a final status is never overwritten), so a repeated
+  // callback tells the hook nothing twice.
+  if (changed > 0 && (cb.status === 'undelivered' || cb.status === 'failed')) {
+    await reportSendFailure(prisma, {
+      outboxId: row.id, kind: row.kind, alertId: row.alert_id, reportId: row.report_id, status: cb.status, errorCode: cb.errorCode, at: now,
+    });
   }
   return { matched: true, changed: changed > 0 };
 }

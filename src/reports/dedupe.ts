@@ -1,12 +1,11 @@
 // Duplicates: villagers who see the same device often report it separately. A new report within
 // DEDUPE_METERS of an open report (or in the same village), of a similar device, within DEDUPE_DAYS, is linked
 // to the earliest such report; the team hears "another report of #n" instead of a second alert.
-import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { HazardReport } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { DeviceClass } from '../generated/prisma/enums.js';
-import { haversineMeters } from './parse/location.js';
-import { CLOSED } from './lifecycle.js';
-
-type Tx = Prisma.TransactionClient;
+import { haversineMeters } from '../lib/geo.js';
+import { CLOSED } from '../lib/report-status.js';
 
 export interface DedupeCandidate {
   lat: number | null;

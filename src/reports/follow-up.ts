@@ -1,14 +1,14 @@
 // "Thanks" or "it is next to the big tree" minutes after a report is about that report, not a new device.
 // A short message with no place, device or casualty words, from the same number within
 // REPORT_FOLLOWUP_MINUTES of an open report, is added to it as a note, and its team is not alerted again.
-import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { HazardReport } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import { parseReport } from './parse/parse-report.js';
-import { addNote, isOpen } from './lifecycle.js';
-import { reporterActor } from './actor.js';
+import { addNote } from './lifecycle.js';
+import { isOpen } from '../lib/report-status.js';
+import { reporterActor } from '../lib/actor.js';
 import type { ReportMessage, IntakeOutcome } from './intake.js';
-
-type Tx = Prisma.TransactionClient;
 
 export async function findFollowUpTarget(ctx: AppContext, tx: Tx, phone: string, text: string): Promise<HazardReport | null> {
   const minutes = ctx.config.reports.followUpMinutes;

@@ -2,19 +2,18 @@
 // triaged, checked for duplicates and routed, and the reply carries the report number and the safety advice.
 // When the place is missing we ask, at most twice; the answer completes the same report.
 import type { HazardReport, Prisma, Subscriber } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import { parseReport, type ParsedReport } from './parse/parse-report.js';
 import { ancestry, nearestDistrict } from '../districts/ancestry.js';
 import { SURE } from '../districts/resolve-district.js';
 import { triage } from './triage.js';
-import { findDuplicate } from './dedupe.js';
 import { addNote, changeStatus } from './lifecycle.js';
-import { reporterActor, SYSTEM } from './actor.js';
-import { placeName, routeReport } from '../alerts/route-report.js';
-import { noteDuplicate, noteToTeam } from '../alerts/note-duplicate.js';
+import { reporterActor, SYSTEM } from '../lib/actor.js';
+import { placeName } from '../alerts/route-report.js';
+import { noteToTeam } from '../alerts/note-duplicate.js';
+import { settle } from './dispatch.js';
 import { referVictimAssistance, rehabService } from './notify.js';
-
-type Tx = Prisma.TransactionClient;
 
 export interface ReportMessage {
   sub: Subscriber | null;
@@ -83,30 +82,6 @@ function replyFor(ctx: AppContext, report: HazardReport, opts: { ask?: 'askLocat
   return parts.join(' ');
 }
 
-/** Once the place is known (or we stop asking): duplicate check, then routing to the team. */
-export async function settle(
-  ctx: Pick<AppContext, 'config' | 'i18n' | 'clock' | 'log'>,
-  tx: Tx,
-  report: HazardReport,
-  adminLevel: string | null,
-): Promise<HazardReport> {
-  const now = ctx.clock.now();
-  const dup = await findDuplicate(tx, { ...report, adminLevel }, {
-    meters: ctx.config.reports.dedupeMeters, days: ctx.config.reports.dedupeDays, now, excludeId: report.id,
-  });
-  if (dup) {
-    await tx.hazardReport.update({ where: { id: report.id }, data: { duplicateOfId: dup.original.id } });
-    const { after } = await changeStatus(tx, report.id, {
-      to: 'duplicate', actor: SYSTEM, at: now,
-      note: `duplicate of #${dup.original.id}${dup.meters !== null ? ` (${dup.meters} m)` : ' (same village)'}`,
-    });
-    await noteDuplicate(ctx, tx, dup.original, after, dup.meters);
-    return after;
-  }
-  if (report.status === 'triaged') await routeReport(ctx, tx, report);
-  return tx.hazardReport.findUniqueOrThrow({ where: { id: report.id } });
-}
-
 export async function createReport(ctx: AppContext, tx: Tx, msg: ReportMessage): Promise<IntakeOutcome> {
   const now = ctx.clock.now();
   const parsed = parseReport(msg.text, { vocabulary: ctx.vocabulary, matcher: await ctx.places.get(), mediaUrls: msg.mediaUrls, keyword: msg.keyword });
@@ -136,7 +111,7 @@ export async function createReport(ctx: AppContext, tx: Tx, msg: ReportMessage):
   });
   ({ after: report } = await changeStatus(tx, report.id, { to: 'triaged', actor: SYSTEM, at: now, note: `${tri.priority}: ${tri.reasons.join(', ') || 'no urgent signs'}` }));
   // A report that waits for its place is still routed at once when someone is hurt.
-  if (!ask || report.priority === 'critical') report = await settle(ctx, tx, report, loc.adminLevel);
+  if (!ask || report.priority === 'critical') report = await settle(ctx, tx, report, loc.adminLevel, ctx.clock.now());
   if (report.casualties) await referVictimAssistance(ctx, tx, report, await placeName(tx, report));
   return { reply: replyFor(ctx, report, { ask: ask ? 'askLocation' : undefined }), handledAs: ask ? 'report:ask_location' : 'report', reportId: report.id };
 }
@@ -164,7 +139,7 @@ export async function answerDialogue(ctx: AppContext, tx: Tx, report: HazardRepo
     },
   });
   if (updated.status === 'triaged') {
-    updated = await settle(ctx, tx, updated, found ? loc.adminLevel : null);
+    updated = await settle(ctx, tx, updated, found ? loc.adminLevel : null, ctx.clock.now());
   } else if (found) {
     // A critical report was routed before its place was known; the team now hears where.
     await noteToTeam(ctx, tx, updated, 'location');

@@ -1,13 +1,12 @@
 // The report lifecycle (IMSMA's EOD spot task): which status may follow which, and the one function that
 // changes a status, stamps who and when in the history, and tells the reporter where that matters.
-import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import { AppError } from '../lib/errors.js';
-import type { Actor } from './actor.js';
-
-type Tx = Prisma.TransactionClient;
-
-export const CLOSED: readonly ReportStatus[] = ['cleared', 'false_alarm', 'duplicate', 'not_found'];
+import { clip } from '../lib/text.js';
+import type { Actor } from '../lib/actor.js';
+import { CLOSED } from '../lib/report-status.js';
 
 const NEXT: Record<ReportStatus, readonly ReportStatus[]> = {
   received: ['triaged', 'dispatched', 'acknowledged', 'duplicate', 'false_alarm'],
@@ -95,10 +94,6 @@ export async function changeStatus(tx: Tx, reportId: number, change: StatusChang
 
 export async function addNote(tx: Tx, reportId: number, actor: Actor, note: string, at: Date, kind = 'note') {
   await tx.reportEvent.create({
-    data: { reportId, kind, actor: actor.id, actorType: actor.type, note: note.slice(0, 1600), at },
+    data: { reportId, kind, actor: actor.id, actorType: actor.type, note: clip(note, 1600), at },
   });
-}
-
-export function isOpen(report: Pick<HazardReport, 'status'>): boolean {
-  return !CLOSED.includes(report.status);
 }

@@ -1,13 +1,15 @@
 // Messages about a report to people other than its team: the reporter's updates (in their language, through
 // the outbox) and the victim-assistance referral for casualties.
-import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { HazardReport } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import type { AppContext } from '../context.js';
 import { enqueue } from '../outbox/enqueue.js';
+import { clip } from '../lib/text.js';
 import { REPORTER_UPDATES } from './lifecycle.js';
-import { localTime, timeZoneOf } from '../alerts/format-alert.js';
+import { localTime } from '../alerts/format-alert.js';
+import { timeZoneOf } from '../districts/countries.js';
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock'>;
 
 /** Tells the reporter their report was acknowledged, cleared, a false alarm or not found; once per status. */
@@ -51,7 +53,7 @@ export async function referVictimAssistance(ctx: Ctx, tx: Tx, report: HazardRepo
     body: ctx.i18n.t(locale, 'teams:victimReferral', {
       number: report.id,
       location: place ?? report.locationText ?? ctx.i18n.t(locale, 'teams:unknownPlace'),
-      text: report.originalText.replace(/\s+/g, ' ').trim().slice(0, 300),
+      text: clip(report.originalText.replace(/\s+/g, ' ').trim(), 300),
       reporter: report.reporterPhone,
       time: localTime(report.createdAt, timeZoneOf(ctx.config.defaultCountry)),
     }),

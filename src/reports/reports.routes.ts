@@ -1,18 +1,15 @@
 // /api/reports (coordinators): the list, the GIS/CSV export, one report in full, and the PATCH that moves it
 // through its lifecycle. Thin handlers over reports.service.ts, update-report.ts and export-reports.ts.
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { requireRole } from '../auth/auth.middleware.js';
+import { callerOf } from '../auth/caller.js';
 import { jsonBody, requireContentType } from '../lib/http.js';
 import { audit } from '../lib/audit.js';
 import { ExportReportsQuerySchema, ListReportsQuerySchema, ReportIdSchema, UpdateReportBodySchema } from './reports.schemas.js';
-import { getReport, listReports, reportWhere, type ApiCaller } from './reports.service.js';
+import { getReport, listReports, reportWhere } from './reports.service.js';
 import { updateReport } from './update-report.js';
 import { FORMATS, streamReports } from './export-reports.js';
-
-function callerOf(req: Request): ApiCaller {
-  return { name: req.auth?.name ?? 'unknown', requestId: String(req.id) };
-}
 
 export function createReportsRouter(ctx: AppContext) {
   const router = Router();

@@ -2,8 +2,8 @@
 // with its history, messages, duplicates and alerts. Updates live in update-report.ts, the GIS export in
 // export-reports.ts; both share the filters and the serialisation below.
 import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { DbOrTx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
-import type { Db } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
 import { maskPhone } from '../lib/logger.js';
@@ -11,13 +11,7 @@ import { ancestry } from '../districts/ancestry.js';
 import { serializeOutbox } from '../outbox/outbox.routes.js';
 import { allowedNext } from './lifecycle.js';
 import { encodeCursor, type ListReportsQuery, type ReportFilters } from './reports.schemas.js';
-
-type Tx = Db | Prisma.TransactionClient;
-
-export interface ApiCaller {
-  name: string;
-  requestId: string;
-}
+import type { ApiCaller } from '../auth/caller.js';
 
 export function serializeReport(r: HazardReport, opts: { maskPhone: boolean }) {
   return {
@@ -50,7 +44,7 @@ export function serializeReport(r: HazardReport, opts: { maskPhone: boolean }) {
 }
 
 /** The WHERE for the list and the export. Throws 422 for a P-code the gazetteer does not know. */
-export async function reportWhere(prisma: Tx, f: ReportFilters): Promise<Prisma.HazardReportWhereInput> {
+export async function reportWhere(prisma: DbOrTx, f: ReportFilters): Promise<Prisma.HazardReportWhereInput> {
   const and: Prisma.HazardReportWhereInput[] = [];
   if (f.status) and.push({ status: { in: f.status } });
   if (f.priority) and.push({ priority: { in: f.priority } });
@@ -61,7 +55,7 @@ export async function reportWhere(prisma: Tx, f: ReportFilters): Promise<Prisma.
   return and.length ? { AND: and } : {};
 }
 
-async function placeFilter(prisma: Tx, pcode: string): Promise<Prisma.HazardReportWhereInput> {
+async function placeFilter(prisma: DbOrTx, pcode: string): Promise<Prisma.HazardReportWhereInput> {
   const unit = await prisma.adminUnit.findUnique({ where: { pcode }, select: { level: true } });
   if (!unit) throw new AppError('unprocessable', `Unknown P-code ${pcode}`, { field: 'district' });
   switch (unit.level) {
@@ -96,7 +90,7 @@ export async function listReports(ctx: Pick<AppContext, 'prisma'>, q: ListReport
 }
 
 /** One report in full, reporter number included. */
-export async function reportDetail(prisma: Tx, id: number) {
+export async function reportDetail(prisma: DbOrTx, id: number) {
   const report = await prisma.hazardReport.findUnique({ where: { id } });
   if (!report) throw new AppError('not_found', `Report ${id} does not exist`);
   const [history, inbound, outbox, duplicates, alerts, chain] = await Promise.all([

@@ -3,19 +3,21 @@
 // history event, and the effects of a status (reporter update, alerts closed or acknowledged, escalations
 // cancelled) commit with it or not at all.
 import type { HazardReport, Prisma } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
 import { ancestry, nearestDistrict } from '../districts/ancestry.js';
 import { noteToTeam } from '../alerts/note-duplicate.js';
-import { apiActor, type Actor } from './actor.js';
-import { addNote, changeStatus, CLOSED, isOpen } from './lifecycle.js';
+import { apiActor, type Actor } from '../lib/actor.js';
+import { CLOSED, isOpen } from '../lib/report-status.js';
+import { addNote, changeStatus } from './lifecycle.js';
 import { notifyReporter } from './notify.js';
-import { reportDetail, type ApiCaller } from './reports.service.js';
+import type { ApiCaller } from '../auth/caller.js';
+import { reportDetail } from './reports.service.js';
 import type { UpdateReportBody } from './reports.schemas.js';
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'clock' | 'log' | 'outbox'>;
 
 // A team that reports progress has, in effect, acknowledged: escalating to its next contact would be noise.

@@ -1,11 +1,10 @@
 // The subscriber record behind a phone number: created on a number's first message, with its language
 // guessed from the text and the number's country.
-import type { Prisma, Subscriber } from '../generated/prisma/client.js';
+import type { Subscriber } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import type { Locale } from '../config.js';
 import { detectScript, guessLocale } from './language.js';
-
-type Tx = Prisma.TransactionClient;
 
 export async function findOrCreateSubscriber(
   ctx: AppContext,

@@ -1,6 +1,7 @@
 // JOIN / STOP / START / HELP / LANG from a phone. Each handler changes the subscriber inside the caller's
 // transaction and returns the reply text (or null: no reply, e.g. a second STOP).
-import type { Prisma, Subscriber } from '../generated/prisma/client.js';
+import type { Subscriber } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import type { Locale } from '../config.js';
 import { audit } from '../lib/audit.js';
@@ -8,7 +9,6 @@ import { truncate } from '../lib/text.js';
 import { parseLanguage, type KeywordMatch } from './keywords.js';
 import { resolveDistrict, districtDisplayName } from '../districts/resolve-district.js';
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<AppContext, 'i18n' | 'places' | 'clock' | 'config'>;
 
 export interface KeywordOutcome {

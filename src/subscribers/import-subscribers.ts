@@ -13,14 +13,16 @@ import { parse } from 'csv-parse/sync';
 import type { AppContext } from '../context.js';
 import type { Locale } from '../config.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
 import { maskPhone } from '../lib/logger.js';
 import { matchableText, truncate } from '../lib/text.js';
 import { parseLanguage } from './keywords.js';
-import { localeOfCountry } from './language.js';
+import { localeOfCountry } from '../districts/countries.js';
 import { countryOfPhone, normalizePhone } from './phone.js';
-import { resolveDistrictInput, type Actor, type DistrictInput } from './subscribers.service.js';
+import { resolveDistrictInput, type DistrictInput } from './subscribers.service.js';
+import type { ApiCaller } from '../auth/caller.js';
 
 export const MAX_IMPORT_ROWS = 50_000;
 const CHUNK_SIZE = 500;
@@ -37,7 +39,7 @@ export type ImportResult = ImportCounts & { errors: ImportRowError[] };
 interface GoodRow { row: number; phone: string; district: string | null; language: Locale | null }
 type Columns = { phone: number; district: number; language: number };
 
-export async function importSubscribers(ctx: Ctx, csv: string, actor: Actor): Promise<ImportResult> {
+export async function importSubscribers(ctx: Ctx, csv: string, actor: ApiCaller): Promise<ImportResult> {
   const [header, ...rows] = readCsv(csv);
   if (!header) throw new AppError('bad_request', 'The body is empty; send a CSV with a header row and one subscriber per row');
   if (rows.length > MAX_IMPORT_ROWS) {
@@ -135,7 +137,7 @@ async function checkRow(
   return { row, phone, district, language };
 }
 
-async function writeChunk(ctx: Ctx, tx: Prisma.TransactionClient, chunk: GoodRow[], now: Date, result: ImportResult) {
+async function writeChunk(ctx: Ctx, tx: Tx, chunk: GoodRow[], now: Date, result: ImportResult) {
   const existing = await tx.subscriber.findMany({
     where: { phone: { in: chunk.map((r) => r.phone) } },
     select: { id: true, phone: true, status: true, districtPcode: true, language: true },
@@ -194,7 +196,7 @@ type NewRow = GoodRow & { district: string };
  * One INSERT … SELECT FROM unnest per chunk: several times faster than createMany on both PGlite and PostgreSQL.
  * ON CONFLICT DO NOTHING lets a number that texted JOIN since the read above keep what it chose.
  */
-async function insertNew(ctx: Ctx, tx: Prisma.TransactionClient, rows: NewRow[], now: Date): Promise<Set<string>> {
+async function insertNew(ctx: Ctx, tx: Tx, rows: NewRow[], now: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const phones = rows.map((r) => r.phone);
   const districts = rows.map((r) => r.district);

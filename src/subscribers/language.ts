@@ -3,6 +3,7 @@
 // villagers often type Latin letters on phones without a Khmer or Lao keyboard but read their own language.
 import type { Locale } from '../config.js';
 import { countryOfPhone } from './phone.js';
+import { localeOfCountry } from '../districts/countries.js';
 
 export type Script = 'khmer' | 'lao' | 'latin' | 'other' | 'none';
 
@@ -22,18 +23,6 @@ export function detectScript(text: string): Script {
   // Any Khmer or Lao letters win over Latin ones: "JOIN មង្គលបូរី" is a Khmer speaker.
   if (khmer > 0 || lao > 0) return khmer >= lao ? 'khmer' : 'lao';
   return latin >= other ? 'latin' : 'other';
-}
-
-const SPANISH_COUNTRIES = new Set([
-  'AR', 'BO', 'CL', 'CO', 'CR', 'CU', 'DO', 'EC', 'ES', 'GQ', 'GT', 'HN', 'MX', 'NI', 'PA', 'PE', 'PR', 'PY', 'SV', 'UY', 'VE',
-]);
-
-export function localeOfCountry(country: string | undefined): Locale | undefined {
-  if (!country) return undefined;
-  if (country === 'KH') return 'km';
-  if (country === 'LA') return 'lo';
-  if (SPANISH_COUNTRIES.has(country)) return 'es';
-  return undefined;
 }
 
 const SPANISH_MARKERS = /[ñ¿¡]|\b(hay|una?|cerca|mina|minas|bomba|artefacto|escuela|niñ[oa]s?|herid[oa]s?|muert[oa]s?|vereda|finca|camino|donde|aqu[ií])\b/i;

@@ -1,22 +1,16 @@
 // Listing and creating subscribers for admins and educators. Numbers that sent STOP are never re-activated
 // from here: only the person can resubscribe, by texting START or JOIN (carrier rules and plain decency).
 import type { Prisma, Subscriber } from '../generated/prisma/client.js';
+import type { Db, DbOrTx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
-import type { Db } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
 import { truncate } from '../lib/text.js';
 import { resolveDistrict } from '../districts/resolve-district.js';
-import { localeOfCountry } from './language.js';
+import { localeOfCountry } from '../districts/countries.js';
 import { countryOfPhone, normalizePhone } from './phone.js';
 import { encodeCursor, type CreateSubscriberBody, type ListSubscribersQuery } from './subscribers.schemas.js';
-
-type Tx = Db | Prisma.TransactionClient;
-
-export interface Actor {
-  name: string;
-  requestId: string;
-}
+import type { ApiCaller } from '../auth/caller.js';
 
 export function serializeSubscriber(s: Subscriber) {
   return {
@@ -63,7 +57,7 @@ export type DistrictInput = { ok: true; pcode: string } | { ok: false; reason: s
 const PCODE_RE = /^[A-Za-z]{0,3}\d{2,12}$/;
 
 /** A district P-code, or a place name resolved like a JOIN message; only a sure match is acted on. */
-export async function resolveDistrictInput(ctx: Pick<AppContext, 'places'>, tx: Tx, raw: string): Promise<DistrictInput> {
+export async function resolveDistrictInput(ctx: Pick<AppContext, 'places'>, tx: DbOrTx, raw: string): Promise<DistrictInput> {
   const text = raw.trim();
   const shown = JSON.stringify(truncate(text, 60));
   if (PCODE_RE.test(text)) {
@@ -97,7 +91,7 @@ export async function resolveDistrictInput(ctx: Pick<AppContext, 'places'>, tx: 
 export async function createSubscriber(
   ctx: Pick<AppContext, 'prisma' | 'places' | 'clock' | 'config'>,
   body: CreateSubscriberBody,
-  actor: Actor,
+  actor: ApiCaller,
 ) {
   const phone = normalizePhone(body.phone, ctx.config.defaultCountry);
   if (!phone) {

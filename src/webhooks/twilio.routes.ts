@@ -1,19 +1,13 @@
 // Twilio webhooks: thin handlers that check the signature, validate the form post and hand off.
 import express, { Router } from 'express';
-import twilio from 'twilio';
 import type { AppContext } from '../context.js';
 import { verifyTwilioSignature } from './twilio-signature.js';
 import { InboundSmsSchema, StatusCallbackQuerySchema, StatusCallbackSchema, mediaUrlsOf } from './twilio.schemas.js';
 import { applyStatusCallback } from '../outbox/record-result.js';
-import { outboxStatusOf } from '../outbox/provider-status.js';
+import { outboxStatusOf } from '../messaging/provider-status.js';
+import { messagingTwiml } from '../messaging/twiml.js';
 import { storeInbound } from '../inbound/store-inbound.js';
 import { requireContentType } from '../lib/http.js';
-
-export function twiml(reply: string | null): string {
-  const response = new twilio.twiml.MessagingResponse();
-  if (reply) response.message(reply);
-  return response.toString();
-}
 
 export function createTwilioWebhookRouter(ctx: AppContext) {
   const router = Router();
@@ -25,7 +19,7 @@ export function createTwilioWebhookRouter(ctx: AppContext) {
 
   // Store and answer: the reply, like everything sent to a person, goes through the outbox once the inbound
   // worker has processed the message. An empty <Response/> tells Twilio we have it.
-  const EMPTY = twiml(null);
+  const EMPTY = messagingTwiml(null);
   router.post('/sms', async (req, res) => {
     const body = InboundSmsSchema.parse(req.body);
     const { stored } = await storeInbound(
@@ -36,7 +30,7 @@ export function createTwilioWebhookRouter(ctx: AppContext) {
         to: body.To,
         body: body.Body,
         mediaUrls: mediaUrlsOf(body, body.NumMedia),
-        optOutType: optOutTypeOf((body as { OptOutType?: unknown }).OptOutType),
+        optOutType: body.OptOutType ?? null,
       },
       { defaultCountry: ctx.config.defaultCountry, now: ctx.clock.now() },
     );
@@ -66,8 +60,3 @@ export function createTwilioWebhookRouter(ctx: AppContext) {
   return router;
 }
 
-/** Twilio's Advanced Opt-Out types we act on; anything else is ignored rather than trusted. */
-function optOutTypeOf(v: unknown): string | null {
-  const t = typeof v === 'string' ? v.trim().toUpperCase() : '';
-  return t === 'STOP' || t === 'START' || t === 'HELP' ? t : null;
-}

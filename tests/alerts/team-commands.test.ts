@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../support/app.js';
 import { inboundSms, randomKhPhone } from '../support/factories.js';
 import { importGazetteer } from '../../src/districts/import-gazetteer.js';
 import { DEMO_GAZETTEER } from '../../src/demo/seed-demo.js';
-import { routeReport } from '../../src/alerts/route-report.js';
+import { routeReport } from '../../src/reports/dispatch.js';
 import { enqueue } from '../../src/outbox/enqueue.js';
 import {
   asciiDigits,
@@ -13,7 +13,7 @@ import {
   parseTeamCommand,
   type TeamCommand,
   type TeamContactWithTeam,
-} from '../../src/alerts/team-commands.js';
+} from '../../src/reports/team-commands.js';
 import type { ReportPriority } from '../../src/generated/prisma/enums.js';
 
 let t: TestApp;

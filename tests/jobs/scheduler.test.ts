@@ -7,7 +7,7 @@ import { testConfig } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { AppContext } from '../../src/context.js';
 import { claimKey, createScheduler, type Job, type Scheduler } from '../../src/jobs/scheduler.js';
-import { createEscalationJob } from '../../src/alerts/escalation.js';
+import { createEscalationJob } from '../../src/reports/escalation-job.js';
 
 let t: TestApp;
 /** Two instances of the service on one database: PGlite shares the one in-process database, PostgreSQL gets a second pool. */

@@ -1,5 +1,11 @@
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { buildContext } from '../../src/bootstrap.js';
+import { testConfig } from '../../src/config.js';
+import { manualClock } from '../../src/lib/clock.js';
 import { createLogger, maskPhone, maskPhonesIn } from '../../src/lib/logger.js';
+import { createTestDatabase } from '../support/db.js';
 
 /** A logger whose JSON lines are kept in memory. */
 function capturingLogger(level = 'info') {
@@ -101,5 +107,28 @@ describe('createLogger', () => {
     log.debug('quieter');
 
     expect(lines).toEqual([]);
+  });
+});
+
+describe('access log lines', () => {
+  it('when a request completes, then its line carries the status code and response time, with phones in the path masked', async () => {
+    const testDb = await createTestDatabase();
+    try {
+      const { log, lines, entries } = capturingLogger();
+      const adminKey = 'test-admin-key-0123456789';
+      const ctx = buildContext(testConfig({ ADMIN_API_KEY: adminKey }), testDb.db, { clock: manualClock(new Date()), log });
+      const app = createApp(ctx);
+
+      await request(app).get('/api/teams').set('Authorization', `Bearer ${adminKey}`).expect(200);
+      await request(app).get('/nowhere/+85512345678?phone=%2B85598765432').expect(404);
+
+      const access = entries().filter((e) => e.msg === 'request completed');
+      expect(access).toHaveLength(2);
+      expect(access[0]).toMatchObject({ level: 'info', req: { method: 'GET', path: '/api/teams' }, res: { statusCode: 200 }, responseTime: expect.any(Number) });
+      expect(access[1]).toMatchObject({ level: 'warn', req: { path: '/nowhere/+855****5678' }, res: { statusCode: 404 }, responseTime: expect.any(Number) });
+      expect(lines.join('')).not.toMatch(/12345678|98765432/);
+    } finally {
+      await testDb.cleanup();
+    }
   });
 });

@@ -140,20 +140,72 @@ describe('transient errors', () => {
     expect(after.lastError).toMatch(/ECONNABORTED|timeout/i);
   });
 
-  it('when an alert send times out, then it is retried and sent', async () => {
+  it('when an alert send times out after Twilio took it, then it is unknown, found at Twilio by reconcile and never sent twice', async () => {
     const sub = await createSubscriber(prisma);
     const body = uniqueBody('Alert: AT mine on the road to Phum Thmei.');
     const row = await enqueue(prisma, { kind: 'alert', to: sub.phone, body, subscriberId: sub.id });
     fake.failNext(1, { timeout: true });
-    const dispatcher = createTestDispatcher(prisma, fakeTransport(fake, { timeoutMs: 300 }), { retryBaseMs: 60_000 });
+    const dispatcher = createTestDispatcher(prisma, fakeTransport(fake, { timeoutMs: 300 }), { retryBaseMs: 60_000, reconcileGraceMs: 0 });
 
     await dispatcher.drain();
-    expect(await outboxRow(prisma, row.id)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(await outboxRow(prisma, row.id)).toMatchObject({ status: 'unknown', attempts: 1 });
+    await makeDue(prisma);
+    expect(await dispatcher.drain()).toBe(0);
+    expect(await dispatcher.reconcile()).toMatchObject({ found: 1, resent: 0 });
+    await dispatcher.drain();
+
+    expect(requestsFor(body).map((r) => r.responseStatus)).toEqual([0]);
+    expect(await outboxRow(prisma, row.id)).toMatchObject({ status: 'sent', attempts: 1, providerId: requestsFor(body)[0]!.sid, claimedBy: null });
+  });
+
+  it('when an alert send times out and Twilio never took it, then reconcile sends it again once Twilio has had time to show it', async () => {
+    const sub = await createSubscriber(prisma);
+    const body = uniqueBody('Alert: UXO near the school.');
+    const row = await enqueue(prisma, { kind: 'alert', to: sub.phone, body, subscriberId: sub.id });
+    fake.failNext(1, { timeout: true, accept: false });
+    const dispatcher = createTestDispatcher(prisma, fakeTransport(fake, { timeoutMs: 300 }), { reconcileGraceMs: 0, reconcileResendAfterMs: 1000 });
+
+    await dispatcher.drain();
+    expect(await dispatcher.reconcile()).toMatchObject({ found: 0, resent: 0, waiting: 1 });
+    expect(await outboxRow(prisma, row.id)).toMatchObject({ status: 'unknown' });
+    await new Promise((r) => setTimeout(r, 1000));
     await makeDue(prisma, [row.id]);
+    await prisma.$executeRaw`UPDATE outbox SET next_attempt_at = now() WHERE id = ${row.id}`;
+    expect(await dispatcher.reconcile()).toMatchObject({ resent: 1 });
     await dispatcher.drain();
 
     expect(requestsFor(body).map((r) => r.responseStatus)).toEqual([0, 201]);
+    expect(fake.accepted().filter((r) => r.params.Body === body)).toHaveLength(1);
     expect(await outboxRow(prisma, row.id)).toMatchObject({ status: 'sent', attempts: 2, providerId: requestsFor(body)[1]!.sid });
+  });
+
+  it('when Twilio cannot be reached for the lookup, then an unknown row is never resent', async () => {
+    const sub = await createSubscriber(prisma);
+    const body = uniqueBody('Alert: cluster munition by the well.');
+    const row = await enqueue(prisma, { kind: 'alert', to: sub.phone, body, subscriberId: sub.id });
+    fake.failNext(1, { reset: true, accept: false });
+    const dispatcher = createTestDispatcher(prisma, fakeTransport(fake, { timeoutMs: 300 }), { reconcileGraceMs: 0, reconcileResendAfterMs: 1000 });
+
+    await dispatcher.drain();
+    const unknown = await outboxRow(prisma, row.id);
+    expect(unknown).toMatchObject({ status: 'unknown', attempts: 1 });
+    expect(unknown.lastError).toMatch(/ECONNRESET|socket hang up/i);
+    await new Promise((r) => setTimeout(r, 1000));
+    fake.hang();
+    await prisma.$executeRaw`UPDATE outbox SET next_attempt_at = now() WHERE id = ${row.id}`;
+    expect(await dispatcher.reconcile()).toMatchObject({ unreachable: 1, resent: 0 });
+    fake.resets();
+    await prisma.$executeRaw`UPDATE outbox SET next_attempt_at = now() WHERE id = ${row.id}`;
+    expect(await dispatcher.reconcile()).toMatchObject({ unreachable: 1, resent: 0 });
+
+    expect(await outboxRow(prisma, row.id)).toMatchObject({ status: 'unknown' });
+    expect(fake.accepted().filter((r) => r.params.Body === body)).toHaveLength(0);
+    fake.recover();
+    await prisma.$executeRaw`UPDATE outbox SET next_attempt_at = now() WHERE id = ${row.id}`;
+    expect(await dispatcher.reconcile()).toMatchObject({ resent: 1 });
+    await dispatcher.drain();
+    expect(fake.accepted().filter((r) => r.params.Body === body)).toHaveLength(1);
+    expect(await outboxRow(prisma, row.id)).toMatchObject({ status: 'sent' });
   });
 
   it('when the transport throws instead of returning an error, then the row is retried, not lost', async () => {
@@ -165,6 +217,7 @@ describe('transient errors', () => {
       name: 'twilio',
       sendSms: (m) => (++calls === 1 ? Promise.reject(new Error('socket hang up')) : real.sendSms(m)),
       placeCall: (c) => real.placeCall(c),
+      findSent: (q) => real.findSent(q),
     };
     const dispatcher = createTestDispatcher(prisma, flaky, { retryBaseMs: 60_000 });
 

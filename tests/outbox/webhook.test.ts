@@ -3,13 +3,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { createOutboxFake, dispatcherOptions, fakeTransport } from '../support/outbox.js';
+import { createOutboxFake, createTestDispatcher, fakeTransport } from '../support/outbox.js';
 import type { FakeTwilio } from '../support/fake-twilio.js';
-import { Dispatcher } from '../../src/outbox/dispatcher.js';
 import { createHttpForwarder, signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../src/messaging/forwarder.js';
 import { enqueue } from '../../src/outbox/enqueue.js';
-import { createLogger } from '../../src/lib/logger.js';
-import { systemClock } from '../../src/lib/clock.js';
 
 interface Received { headers: IncomingMessage['headers']; body: string }
 
@@ -52,8 +49,7 @@ async function webhookRow(secret: string | null) {
 }
 
 function dispatcher() {
-  return new Dispatcher(tdb.db.prisma, fakeTransport(fake), dispatcherOptions(), createLogger('silent'), systemClock,
-    createHttpForwarder({ timeoutMs: 2000 }));
+  return createTestDispatcher(tdb.db.prisma, fakeTransport(fake), {}, { forwarder: createHttpForwarder({ timeoutMs: 2000 }) });
 }
 
 describe('team webhooks', () => {

@@ -1,6 +1,7 @@
 import * as mgrsModule from 'mgrs';
 import { describe, expect, it } from 'vitest';
-import { haversineMeters, parseCoordinates } from '../../src/reports/parse/location.js';
+import { parseCoordinates } from '../../src/reports/parse/location.js';
+import { haversineMeters } from '../../src/lib/geo.js';
 
 // CommonJS package: Node's ESM loader exposes it as the default export only.
 const mgrs: typeof mgrsModule = (mgrsModule as unknown as { default?: typeof mgrsModule }).default ?? mgrsModule;

@@ -2,7 +2,7 @@
 // the PostgreSQL server named by TEST_DATABASE_URL (so files still run in parallel there).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../src/lib/db.js';
+import { openDatabase, type Database, type OpenDatabaseOptions } from '../../src/lib/db.js';
 import { migrate } from '../../src/lib/migrate.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
@@ -15,7 +15,12 @@ export interface TestDatabase {
   cleanup(): Promise<void>;
 }
 
-export async function createTestDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
+/** Pool and timeout settings for the PostgreSQL client (ignored on PGlite). */
+export type TestDatabaseOptions = Omit<OpenDatabaseOptions, 'databaseUrl' | 'dataDir' | 'schema'>;
+
+export async function createTestDatabase(
+  opts: { migrate?: boolean; database?: TestDatabaseOptions } = {},
+): Promise<TestDatabase> {
   if (!TEST_DATABASE_URL) {
     const db = await openDatabase({ dataDir: 'memory://' });
     if (opts.migrate !== false) await migrate(db);
@@ -28,12 +33,12 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
   const schema = `t_${randomBytes(6).toString('hex')}`;
   await adminQuery(`CREATE SCHEMA "${schema}"`);
   const others: Database[] = [];
-  const db = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 5 });
+  const db = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 5, ...opts.database });
   if (opts.migrate !== false) await migrate(db);
   return {
     db,
     async openAnother() {
-      const another = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 5 });
+      const another = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 5, ...opts.database });
       others.push(another);
       return another;
     },

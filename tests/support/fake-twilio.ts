@@ -4,7 +4,14 @@
 // Failure precedence, per create request that passed auth: (1) the failNext queue, FIFO, one entry per
 // request; else (2) the first failWhen rule, in registration order, whose predicate matches (rules stay
 // until removed or clear()); else success. A matched `{ delayMs }` answers normally after that delay instead
-// of delayAllMs; delayAllMs applies to every other answer, errors included. `{ timeout: true }` never answers.
+// of delayAllMs; delayAllMs applies to every other answer, errors included. `{ timeout: true }` never answers
+// and `{ reset: true }` destroys the connection; both create the message first unless `accept: false` (Twilio
+// took it, the answer was lost: the "unknown" case the outbox reconciles).
+//
+// Provider-wide faults (setMode / hang / slow / resets) apply to EVERY request, list lookups included, until
+// recover() or the given duration ends: 'hang' accepts the connection and never answers, 'slow' answers after
+// a delay, 'reset' destroys the socket mid-request. The Messages list resource (GET …/Messages.json with To,
+// From, DateSent, DateSent>, DateSent<, PageSize, Page) serves every message the fake created, answered or not.
 import http from 'node:http';
 import https from 'node:https';
 import { randomBytes } from 'node:crypto';
@@ -15,8 +22,19 @@ import twilio from 'twilio';
 export type FakeFailure =
   /** `code` defaults by status (401→20003, 404→20404, 429→20429, 500→20500, 503→20503); null omits it. */
   | { status: number; code?: number | null; message?: string; rawBody?: string }
-  | { timeout: true }
+  | { timeout: true; accept?: boolean }
+  | { reset: true; accept?: boolean }
   | { delayMs: number };
+
+export type FakeMode = 'normal' | 'hang' | 'slow' | 'reset';
+export interface FakeModeOptions {
+  /** Back to normal after this long; otherwise until recover(). */
+  forMs?: number;
+  /** 'slow': how long each answer takes. */
+  delayMs?: number;
+  /** 'hang'/'reset': whether a create is still carried out before the silence or the reset (default true). */
+  accept?: boolean;
+}
 
 export interface FakeRequest {
   /** Arrival time, ms: performance.timeOrigin + performance.now() (comparable across processes). */
@@ -26,8 +44,12 @@ export interface FakeRequest {
   params: Record<string, string>;
   authUser: string | null;
   sid?: string;
-  /** 0 until answered (and forever for `{ timeout: true }`). */
+  /** 0 until answered (and forever for a request that hung or was reset). */
   responseStatus: number;
+  /** The message's status as the list resource shows it (updated by status callbacks the fake sends). */
+  status?: string;
+  /** True when the connection was destroyed instead of answered. */
+  reset?: boolean;
 }
 
 export interface FakeCallback { at: number; sid: string; status: string; url: string; responseStatus: number }
@@ -45,6 +67,7 @@ export interface FakeTwilioOptions {
 }
 
 const API = /^\/2010-04-01\/Accounts\/([^/]+)\/(Messages|Calls)\.json$/;
+const LIST_PAGE_SIZE = 50;
 const DEFAULT_CODES: Record<number, number> = { 401: 20003, 404: 20404, 429: 20429, 500: 20500, 503: 20503 };
 // What a Messaging Service "picked" as the sender, for callbacks of sends made without From.
 const SERVICE_FROM = '+15005550006';
@@ -72,7 +95,9 @@ export function createFakeTwilio(opts: FakeTwilioOptions) {
   const timers = new Set<NodeJS.Timeout>();
   let server: http.Server | undefined;
   let baseUrl = '';
-  let mode: 'normal' | 'hang' = 'normal';
+  let mode: FakeMode = 'normal';
+  let modeOpts: FakeModeOptions = {};
+  let modeTimer: NodeJS.Timeout | undefined;
 
   const later = (ms: number, fn: () => void) => {
     if (ms <= 0) return fn();
@@ -112,10 +137,28 @@ export function createFakeTwilio(opts: FakeTwilioOptions) {
     return { ...common, from: p.From ?? null, body: p.Body, status, num_segments: String(segments(p.Body ?? '')), num_media: '0', messaging_service_sid: p.MessagingServiceSid ?? null, error_code: null, error_message: null, date_sent: null, uri, subresource_uris: { media: uri.replace('.json', '/Media.json') } };
   }
 
+  /** Creates the message (or call) as Twilio would before answering. */
+  function create(kind: 'sms' | 'call', record: FakeRequest): string {
+    const sid = newSid(kind === 'sms' ? 'SM' : 'CA');
+    record.sid = sid;
+    record.status = kind === 'sms' ? (record.params.From ? 'queued' : 'accepted') : 'queued';
+    created.set(sid, record);
+    return sid;
+  }
+
+  function destroy(req: http.IncomingMessage, record?: FakeRequest) {
+    if (record) record.reset = true;
+    req.socket.destroy();
+  }
+
   function handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
-    const m = API.exec(new URL(req.url ?? '/', 'http://x').pathname);
-    if (req.method !== 'POST' || !m) return send(res, 404, errorBody(404, 20404, 'The requested resource was not found'));
+    const url = new URL(req.url ?? '/', 'http://x');
+    const m = API.exec(url.pathname);
+    if (!m || (req.method !== 'POST' && !(req.method === 'GET' && m[2] === 'Messages'))) {
+      return send(res, 404, errorBody(404, 20404, 'The requested resource was not found'));
+    }
     const [user, pass] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
+    if (req.method === 'GET') return list(req, res, url, m[1]!, user, pass);
     const kind = m[2] === 'Messages' ? 'sms' : 'call';
     const params: Record<string, string> = {};
     for (const [k, v] of new URLSearchParams(raw)) params[k] = params[k] === undefined ? v : `${params[k]} ${v}`;
@@ -124,23 +167,88 @@ export function createFakeTwilio(opts: FakeTwilioOptions) {
     if (user !== accountSid || pass !== authToken) return later(api.delayAllMs, () => send(res, 401, errorBody(401, 20003, 'Authenticate'), record));
     if (m[1] !== user) return later(api.delayAllMs, () => send(res, 404, errorBody(404, 20404, 'The requested resource was not found'), record));
 
-    if (mode === 'hang') return; // the provider is down for everyone: hold the socket, create nothing
+    // A provider-wide fault wins over per-request rules: the provider is down for everyone.
+    if (mode === 'hang' || mode === 'reset') {
+      if (modeOpts.accept !== false && !validate(kind, params)) create(kind, record);
+      if (mode === 'reset') destroy(req, record);
+      return; // 'hang': hold the socket until the client gives up or close()
+    }
     const f = failQueue.shift() ?? rules.find((r) => r.when(params))?.f;
-    if (f && 'timeout' in f) return; // hold the socket until the client gives up or close()
-    const delay = f && 'delayMs' in f ? f.delayMs : api.delayAllMs;
+    if (f && ('timeout' in f || 'reset' in f)) {
+      if (f.accept !== false && !validate(kind, params)) create(kind, record);
+      if ('reset' in f) destroy(req, record);
+      return;
+    }
+    const delay = f && 'delayMs' in f ? f.delayMs : mode === 'slow' ? (modeOpts.delayMs ?? 1000) : api.delayAllMs;
     later(delay, () => {
       if (f && 'status' in f) return send(res, f.status, f.rawBody ?? errorBody(f.status, f.code, f.message), record);
       const invalid = validate(kind, params);
       if (invalid) return send(res, 400, errorBody(400, invalid[0], invalid[1]), record);
-      const sid = newSid(kind === 'sms' ? 'SM' : 'CA');
-      record.sid = sid;
-      created.set(sid, record);
+      const sid = create(kind, record);
       send(res, 201, resource(kind, sid, params), record);
       const auto = kind === 'sms' ? api.autoCallbacks : api.autoCallCallbacks;
       if (auto?.length && params.StatusCallback) {
         api.sendStatusCallbacks(sid, auto).catch((e: unknown) => callbackErrors.push(e instanceof Error ? e : new Error(String(e))));
       }
     });
+  }
+
+  /** GET Messages.json: Twilio's list resource over every message created, newest first, paged like Twilio. */
+  function list(req: http.IncomingMessage, res: http.ServerResponse, url: URL, account: string, user?: string, pass?: string) {
+    api.listRequests++;
+    if (mode === 'hang') return;
+    if (mode === 'reset') return destroy(req);
+    const delay = mode === 'slow' ? (modeOpts.delayMs ?? 1000) : api.delayAllMs;
+    later(delay, () => {
+      if (user !== accountSid || pass !== authToken) return send(res, 401, errorBody(401, 20003, 'Authenticate'));
+      if (account !== user) return send(res, 404, errorBody(404, 20404, 'The requested resource was not found'));
+      const q = url.searchParams;
+      const bound = (name: string) => (q.has(name) ? Date.parse(q.get(name)!) : undefined);
+      const after = bound('DateSent>');
+      const before = bound('DateSent<');
+      const on = q.get('DateSent');
+      // Twilio's dates have whole seconds; its filters compare those.
+      const sec = (ms: number) => Math.floor(ms / 1000) * 1000;
+      const all = [...created.values()]
+        .filter((r) => r.kind === 'sms')
+        .filter((r) => !q.has('To') || r.params.To === q.get('To'))
+        .filter((r) => !q.has('From') || r.params.From === q.get('From'))
+        .filter((r) => after === undefined || sec(r.at) >= sec(after))
+        .filter((r) => before === undefined || sec(r.at) <= sec(before))
+        .filter((r) => !on || new Date(r.at).toISOString().slice(0, 10) === on.slice(0, 10))
+        .sort((a, b) => b.at - a.at);
+      const pageSize = Math.min(1000, Math.max(1, Number(q.get('PageSize') ?? LIST_PAGE_SIZE) || LIST_PAGE_SIZE));
+      const page = Math.max(0, Number(q.get('Page') ?? 0) || 0);
+      const items = all.slice(page * pageSize, (page + 1) * pageSize);
+      const path = url.pathname;
+      const filters = new URLSearchParams([...q].filter(([k]) => k !== 'Page' && k !== 'PageSize' && k !== 'PageToken'));
+      const pageUri = (p: number) => {
+        const u = new URLSearchParams(filters);
+        u.set('PageSize', String(pageSize));
+        u.set('Page', String(p));
+        if (p > 0) u.set('PageToken', `PA${items.at(-1)?.sid ?? ''}`);
+        return `${path}?${u.toString()}`;
+      };
+      const more = (page + 1) * pageSize < all.length;
+      send(res, 200, {
+        messages: items.map((r) => listed(r)),
+        end: page * pageSize + Math.max(0, items.length - 1),
+        first_page_uri: pageUri(0),
+        next_page_uri: more ? pageUri(page + 1) : null,
+        page,
+        page_size: pageSize,
+        previous_page_uri: page > 0 ? pageUri(page - 1) : null,
+        start: page * pageSize,
+        uri: `${path}?${q.toString()}`,
+      });
+    });
+  }
+
+  /** A created message as the list resource shows it: sent at once (date_sent is its creation time). */
+  function listed(r: FakeRequest) {
+    const base = resource('sms', r.sid!, r.params) as Record<string, unknown>;
+    const date = rfc2822(new Date(r.at));
+    return { ...base, status: r.status ?? 'sent', date_created: date, date_updated: date, date_sent: date };
   }
 
   function post(url: string, params: Record<string, string>, signature: string): Promise<number> {
@@ -164,6 +272,8 @@ export function createFakeTwilio(opts: FakeTwilioOptions) {
     /** Failures of automatic callbacks (they have no caller to throw to). */
     callbackErrors,
     delayAllMs: opts.delayAllMs ?? 0,
+    /** GET requests to the Messages list resource, answered or not. */
+    listRequests: 0,
     autoCallbacks: opts.autoCallbacks,
     autoCallCallbacks: opts.autoCallCallbacks,
     get baseUrl() {
@@ -193,18 +303,43 @@ export function createFakeTwilio(opts: FakeTwilioOptions) {
       await new Promise<void>((resolve) => s.close(() => resolve()));
     },
 
-    get mode() {
+    get mode(): FakeMode {
       return mode;
     },
-    /** Provider-wide: accept every connection and never answer, until recover() or forMs. */
-    hang(forMs?: number): void {
-      mode = 'hang';
-      if (forMs !== undefined) later(forMs, () => api.recover());
+
+    /** Switches the provider-wide fault mode (see the header); `forMs` switches back to normal by itself. */
+    setMode(next: FakeMode, o: FakeModeOptions = {}): void {
+      if (modeTimer) clearTimeout(modeTimer);
+      modeTimer = undefined;
+      mode = next;
+      modeOpts = o;
+      if (o.forMs !== undefined && next !== 'normal') {
+        modeTimer = setTimeout(() => api.recover(), o.forMs);
+        timers.add(modeTimer);
+      }
     },
-    /** Back to normal answers; requests held by a hang stay unanswered (their clients time out). */
+    /** Accepts every connection and never answers (creates are still carried out unless accept: false). */
+    hang(forMs?: number, o: Omit<FakeModeOptions, 'forMs'> = {}): void {
+      api.setMode('hang', { ...o, ...(forMs !== undefined ? { forMs } : {}) });
+    },
+    /** Answers every request after `delayMs`. */
+    slow(delayMs: number, forMs?: number): void {
+      api.setMode('slow', { delayMs, ...(forMs !== undefined ? { forMs } : {}) });
+    },
+    /** Destroys every connection mid-request (ECONNRESET for the client). */
+    resets(forMs?: number, o: Omit<FakeModeOptions, 'forMs'> = {}): void {
+      api.setMode('reset', { ...o, ...(forMs !== undefined ? { forMs } : {}) });
+    },
+    /** Back to normal answers. Requests held by a hang stay unanswered (their clients time out). */
     recover(): void {
+      if (modeTimer) clearTimeout(modeTimer);
+      modeTimer = undefined;
       mode = 'normal';
+      modeOpts = {};
     },
+
+    /** Every SMS the fake created, answered or not (what Twilio would actually send), in arrival order. */
+    accepted: () => requests.filter((r) => r.kind === 'sms' && r.sid !== undefined),
 
     /** Successful SMS creates (201), in arrival order. */
     messages: () => requests.filter((r) => r.kind === 'sms' && r.responseStatus === 201),
@@ -218,6 +353,8 @@ export function createFakeTwilio(opts: FakeTwilioOptions) {
       created.clear();
       failQueue = [];
       rules = [];
+      api.listRequests = 0;
+      api.recover();
     },
 
     failNext(n: number, f: FakeFailure): void {
@@ -257,6 +394,8 @@ export function createFakeTwilio(opts: FakeTwilioOptions) {
         const cb = api.buildStatusCallback(sid, status, o);
         const responseStatus = await post(cb.url, cb.params, cb.signature);
         callbacks.push({ at: now(), sid, status, url: cb.url, responseStatus });
+        const rec = created.get(sid);
+        if (rec) rec.status = status;
         answers.push(responseStatus);
       }
       return answers;

@@ -5,9 +5,12 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Dispatcher, type DispatcherOptions } from '../../src/outbox/dispatcher.js';
-import { createTwilioTransport, type TwilioTransportOptions } from '../../src/messaging/twilio-transport.js';
+import type { Dispatcher, DispatcherOptions } from '../../src/outbox/dispatcher.js';
+import { createTransport } from '../../src/messaging/index.js';
 import type { Transport } from '../../src/messaging/transport.js';
+import type { Forwarder } from '../../src/messaging/forwarder.js';
+import { createDispatcher } from '../../src/bootstrap.js';
+import { testConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { systemClock } from '../../src/lib/clock.js';
 import type { Db } from '../../src/lib/db.js';
@@ -23,19 +26,34 @@ export function createOutboxFake(opts: Partial<FakeTwilioOptions> = {}): FakeTwi
   return createFakeTwilio({ accountSid: randomSid('AC'), authToken: TEST_AUTH_TOKEN, ...opts });
 }
 
-export function fakeTransport(fake: FakeTwilio, over: Partial<TwilioTransportOptions> = {}): Transport {
-  return createTwilioTransport({
-    accountSid: fake.accountSid,
-    authToken: fake.authToken,
-    from: FROM,
-    apiBaseUrl: fake.baseUrl,
-    timeoutMs: 5000,
-    ...over,
+/** How tests talk to the fake: overrides of the TWILIO_* settings a server would have. */
+export interface FakeTransportOptions {
+  timeoutMs?: number;
+  from?: string;
+  messagingServiceSid?: string;
+}
+
+/** The config a server pointed at the fake would load (plus any other variables in `env`). */
+export function fakeConfig(fake: FakeTwilio, over: FakeTransportOptions = {}, env: Record<string, string> = {}): Config {
+  return testConfig({
+    TWILIO_ACCOUNT_SID: fake.accountSid,
+    TWILIO_AUTH_TOKEN: fake.authToken,
+    TWILIO_FROM: over.from ?? (over.messagingServiceSid ? undefined : FROM),
+    TWILIO_MESSAGING_SERVICE_SID: over.messagingServiceSid,
+    TWILIO_API_BASE_URL: fake.baseUrl,
+    TWILIO_TIMEOUT_MS: String(over.timeoutMs ?? 5000),
+    PUBLIC_BASE_URL,
+    ...env,
   });
 }
 
-/** Options for a fast test dispatcher: unpaced unless asked, retries after tens of milliseconds. */
-export function dispatcherOptions(over: Partial<DispatcherOptions> = {}): DispatcherOptions {
+/** The real twilio transport pointed at the fake, built by the server's own factory from a config. */
+export function fakeTransport(fake: FakeTwilio, over: FakeTransportOptions = {}): Transport {
+  return createTransport(fakeConfig(fake, over), createLogger('silent'));
+}
+
+/** Test-sized timings the config would not allow (retries after milliseconds); unpaced unless asked. */
+export function dispatcherOptions(over: Partial<DispatcherOptions> = {}): Partial<DispatcherOptions> {
   return {
     instanceId: `test-${randomBytes(4).toString('hex')}`,
     smsRatePerSecond: 0,
@@ -52,8 +70,27 @@ export function dispatcherOptions(over: Partial<DispatcherOptions> = {}): Dispat
   };
 }
 
-export function createTestDispatcher(prisma: Db, transport: Transport, over: Partial<DispatcherOptions> = {}): Dispatcher {
-  return new Dispatcher(prisma, transport, dispatcherOptions(over), createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), systemClock);
+/**
+ * A dispatcher built by the server's createDispatcher, over a test config, with test-sized timings.
+ * `forwarder` null (the default) means no team webhooks, like before; pass one to send them.
+ */
+export function createTestDispatcher(
+  prisma: Db,
+  transport: Transport,
+  over: Partial<DispatcherOptions> = {},
+  deps: { config?: Config; forwarder?: Forwarder | null } = {},
+): Dispatcher {
+  return createDispatcher(
+    {
+      config: deps.config ?? testConfig({ PUBLIC_BASE_URL, TWILIO_FROM: FROM }),
+      prisma,
+      transport,
+      log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+      clock: systemClock,
+      forwarder: deps.forwarder ?? null,
+    },
+    dispatcherOptions(over),
+  );
 }
 
 export async function createSubscriber(prisma: Db, over: { phone?: string; status?: 'active' | 'inactive' } = {}) {

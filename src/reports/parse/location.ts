@@ -2,16 +2,12 @@
 // unambiguous), degrees-minutes-seconds, and MGRS grids of 8 or 10 digits. Everything else — phone numbers,
 // dates, quantities — must not look like a place, so the rules lean towards "no coordinate" when in doubt.
 import * as mgrsModule from 'mgrs';
+import type { LatLon } from '../../lib/geo.js';
 
 type MgrsApi = typeof mgrsModule;
 // The package ships CommonJS under "main": Node's ESM loader exposes it only as the default export, a bundler
 // (or its "module" build) as named exports.
 const mgrs: MgrsApi = (mgrsModule as unknown as { default?: MgrsApi }).default ?? mgrsModule;
-
-export interface LatLon {
-  lat: number;
-  lon: number;
-}
 
 export interface CoordinateMatch extends LatLon {
   /** Radius in metres the written precision allows. */
@@ -21,17 +17,6 @@ export interface CoordinateMatch extends LatLon {
   matchedText: string;
   /** Where matchedText starts in the input. */
   index: number;
-}
-
-const EARTH_RADIUS_M = 6_371_008.8;
-const toRad = (deg: number): number => (deg * Math.PI) / 180;
-
-/** Great-circle distance in metres. */
-export function haversineMeters(a: LatLon, b: LatLon): number {
-  const dLat = toRad(b.lat - a.lat);
-  const dLon = toRad(b.lon - a.lon);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(toRad(a.lat)) * Math.cos(toRad(b.lat)) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 // ───────────────────────────── patterns (built once) ─────────────────────────────

@@ -1,5 +1,5 @@
 // Who did something to a report, as stamped in its history. Ids, not phone numbers, so the history can be
-// shown and exported without exposing anyone's number.
+// shown and exported without exposing anyone's number. In lib because reports and alerts both write history.
 export interface Actor {
   id: string;
   type: 'team_contact' | 'api_key' | 'reporter' | 'system';

@@ -2,16 +2,17 @@
 // NOTE n text, with the keywords of any locale and Khmer or Lao digits. Each one changes the report through
 // the lifecycle (who and when in its history), stops escalation where it settles the report, tells the
 // reporter through the outbox, and answers the contact in their own language.
-import type { ClearanceTeam, HazardReport, Prisma, TeamContact } from '../generated/prisma/client.js';
+import type { ClearanceTeam, HazardReport, TeamContact } from '../generated/prisma/client.js';
+import type { Tx } from '../lib/db.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import type { AppContext } from '../context.js';
 import type { KeywordMatch } from '../subscribers/keywords.js';
 import { AppError } from '../lib/errors.js';
-import { addNote, changeStatus } from '../reports/lifecycle.js';
-import { teamContactActor } from '../reports/actor.js';
-import { notifyReporter } from '../reports/notify.js';
+import { teamContactActor } from '../lib/actor.js';
+import { settleAlerts } from '../alerts/settle-alerts.js';
+import { addNote, changeStatus } from './lifecycle.js';
+import { notifyReporter } from './notify.js';
 
-type Tx = Prisma.TransactionClient;
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock' | 'log'>;
 
 export type TeamContactWithTeam = TeamContact & { team: ClearanceTeam };
@@ -33,8 +34,6 @@ export interface TeamCommandOutcome {
 
 /** Report ids are Postgres int4; a longer number cannot be a report and must not reach a query. */
 const MAX_REPORT_ID = 2_147_483_647;
-/** Outbox kinds that only exist to make someone acknowledge: pointless once anyone has. */
-const ESCALATION_KINDS = ['escalation', 'call'] as const;
 
 // Khmer ០-៩, Lao ໐-໙ and Thai ๐-๙ (Lao phones often carry a Thai keyboard) to ASCII.
 const DIGIT_BLOCKS = [0x17e0, 0x0ed0, 0x0e50];
@@ -194,22 +193,6 @@ async function checkOriginal(tx: Tx, report: HazardReport, originalId: number) {
     root = next;
   }
   return { rootId: root.id };
-}
-
-/**
- * Ends escalation for a report: its open alerts are acknowledged or closed, and escalation SMS and calls not
- * yet sent are cancelled (whatever is already with the provider cannot be recalled).
- */
-async function settleAlerts(
-  tx: Tx,
-  reportId: number,
-  data: { state: 'acknowledged'; acknowledgedAt: Date; acknowledgedBy: string } | { state: 'closed' },
-) {
-  await tx.alert.updateMany({ where: { reportId, state: 'open' }, data: { ...data, nextEscalationAt: null } });
-  await tx.outboxMessage.updateMany({
-    where: { reportId, kind: { in: [...ESCALATION_KINDS] }, status: 'pending' },
-    data: { status: 'cancelled', lastError: data.state === 'acknowledged' ? 'acknowledged' : 'report closed' },
-  });
 }
 
 /** A text that may not be in every locale file yet; null when the key is missing everywhere. */
