@@ -108,17 +108,15 @@ function instanceName(d: Drill, n: number) {
 }
 
 function serviceEnv(d: Drill, port: number, fake: FakeTwilio, instance: string): Record<string, string> {
-  // The application_name marks the service's sessions in pg_stat_activity, so drill 3 terminates only those
-  // (never another engineer's or this benchmark's). The URL's value wins over the pool's own setting.
-  const u = new URL(d.url);
-  u.searchParams.set('application_name', `hazardline:${instance}`);
+  // The server names its sessions hazardline:<INSTANCE_ID> (application_name in pg_stat_activity), so drill 3
+  // terminates only this run's (never another engineer's, nor this benchmark's own).
   return {
     NODE_ENV: 'development',
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     INSTANCE_ID: instance,
-    DATABASE_URL: u.toString(),
+    DATABASE_URL: d.url,
     DATABASE_SCHEMA: d.schema,
     DATABASE_POOL_SIZE: '10',
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
