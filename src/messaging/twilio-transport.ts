@@ -110,7 +110,8 @@ export function createTwilioTransport(opts: TwilioTransportOptions): Transport {
         let found = sent;
         if (found.length === 0) {
           // A message still queued at Twilio has no date_sent and escapes that filter: look at the newest few.
-          const recent = pick(await client.messages.list({ to: q.to, limit: 20 }));
+          // Newest first: page back until past the window, so a flood of later messages cannot hide it.
+          const recent = pick(await client.messages.list({ to: q.to, limit: FIND_LIMIT, pageSize: 1000 }));
           found = recent.filter((m) => !m.dateSent && m.dateCreated >= new Date(q.since.getTime() - 1000));
         }
         const messages = found.map((m): SentMessage => ({
