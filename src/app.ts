@@ -14,6 +14,7 @@ import { createReportsRouter } from './reports/reports.routes.js';
 import { createTeamsRouter } from './alerts/teams.routes.js';
 import { createCampaignsRouter } from './campaigns/campaigns.routes.js';
 import { createAudioRouter } from './campaigns/audio.routes.js';
+import { createRecordingLinkRouter } from './ivr/recording-link.routes.js';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -49,6 +50,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(createOpsRouter(ctx));
   app.use('/webhooks/twilio', createTwilioWebhookRouter(ctx));
   app.use('/audio', createAudioRouter());
+  app.use('/r', createRecordingLinkRouter(ctx));
 
   const api = express.Router();
   api.use(authenticate(ctx));

@@ -8,6 +8,7 @@ import { outboxStatusOf } from '../messaging/provider-status.js';
 import { messagingTwiml } from '../messaging/twiml.js';
 import { storeInbound } from '../inbound/store-inbound.js';
 import { requireContentType } from '../lib/http.js';
+import { createVoiceWebhookRouter } from './voice.routes.js';
 
 export function createTwilioWebhookRouter(ctx: AppContext) {
   const router = Router();
@@ -56,6 +57,8 @@ export function createTwilioWebhookRouter(ctx: AppContext) {
     // Always 204: Twilio would retry anything else, and an unknown status or message will not become known.
     res.status(204).end();
   });
+
+  router.use('/voice', createVoiceWebhookRouter(ctx));
 
   return router;
 }
