@@ -90,6 +90,7 @@ export function dispatcherOptionsFrom(c: Config): DispatcherOptions {
     publicBaseUrl: c.publicBaseUrl,
     reconcileGraceMs: c.outbox.reconcileGraceMs,
     reconcileResendAfterMs: c.outbox.reconcileResendAfterMs,
+    machineDetection: c.outboundVoice.machineDetection,
   };
 }
 

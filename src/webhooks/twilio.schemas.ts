@@ -83,6 +83,8 @@ export const StatusCallbackSchema = z.preprocess(
       CallSid: SID.optional(),
       CallStatus: z.string().max(40).optional(),
       ErrorCode: z.string().regex(/^\d{1,6}$/).optional().or(z.literal('').transform(() => undefined)),
+      // Calls with answering-machine detection: human, machine_start, machine_end_beep, fax, unknown…
+      AnsweredBy: z.string().max(40).optional(),
     })
     .refine((b) => (b.MessageSid && b.MessageStatus) || (b.CallSid && b.CallStatus), {
       message: 'needs MessageSid and MessageStatus, or CallSid and CallStatus',
