@@ -39,6 +39,10 @@ export interface EnqueueInput {
   campaignId?: number | null;
   campaignRunId?: number | null;
   subscriberId?: number | null;
+  /** Calls: a path on PUBLIC_BASE_URL serving the TwiML (the dispatcher adds ?o=<id>) instead of `body`. */
+  callUrl?: string | null;
+  /** Calls: answering-machine detection (Twilio machineDetection). */
+  machineDetection?: 'Enable' | 'DetectMessageEnd' | null;
 }
 
 export async function enqueue(tx: DbOrTx, input: EnqueueInput) {
@@ -65,6 +69,8 @@ export async function enqueue(tx: DbOrTx, input: EnqueueInput) {
     campaignId: input.campaignId ?? null,
     campaignRunId: input.campaignRunId ?? null,
     subscriberId: input.subscriberId ?? null,
+    callUrl: input.callUrl ?? null,
+    machineDetection: input.machineDetection ?? null,
   };
   if (!input.dedupeKey) return tx.outboxMessage.create({ data });
   // Idempotent enqueue: a job that runs twice queues once.

@@ -13,7 +13,7 @@ const MAX_URL_CHARS = 2000;
  * removed, so nothing after this can fail on it. MediaUrl{N} that is not an http(s) URL after cleaning is
  * dropped. The signature was checked before, over the raw values Twilio signed.
  */
-function cleanForm(raw: unknown): unknown {
+export function cleanForm(raw: unknown): unknown {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {

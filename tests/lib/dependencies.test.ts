@@ -14,6 +14,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['webhooks', 'ops', 'demo'],
   // Every inbound SMS, stored and then handed to the feature it is for.
   ['inbound'],
+  // The voice hotline and calls back to missed calls.
+  ['ivr'],
   // Hazard reports: intake, dialogue, lifecycle, and the team commands that change a report's status.
   ['reports'],
   // What reaches people: alerts to clearance teams and their escalation; risk-education campaigns.
