@@ -84,6 +84,7 @@ export function serializeCampaign(c: Campaign) {
       : { at: c.scheduleAt, timezone: c.timezone },
     quietHours: c.quietStart && c.quietEnd ? { start: c.quietStart, end: c.quietEnd } : null,
     maxPerSubscriberPerWeek: c.maxPerSubscriberPerWeek,
+    ...(c.channel === 'voice' ? { voiceRetryMinutes: c.voiceRetryMinutes } : {}),
     variables: c.variables,
     nextRunAt: c.nextRunAt,
     lastRunAt: c.lastRunAt,
