@@ -194,6 +194,10 @@ describe('the menu at the end of a campaign call', () => {
     expect((await statsOf(next)).runs[0]).toMatchObject({ queued: 0, skipped: { optedOut: 1 } });
     const sms = await t.api('post', '/api/campaigns/').send({ name: 'SMS', text: { en: 'Hi {{district}}' }, districts: [sub.districtPcode], schedule: { at: new Date(Date.now() + 3_600_000).toISOString() }, draft: true });
     expect((await t.api('get', `/api/campaigns/${sms.body.id}`).expect(200)).body.audience.total).toBe(1);
+
+    // START by SMS brings the calls back.
+    await t.sms(sub.phone, 'START');
+    expect((await t.ctx.prisma.subscriber.findUniqueOrThrow({ where: { id: sub.id } })).voiceOptedOutAt).toBeNull();
   });
 
   it('when the listener presses a key not in the menu, or nothing, then the menu is repeated twice and the call then ends politely', async () => {
