@@ -74,17 +74,13 @@ export async function alertTeam(ctx: Ctx, tx: Tx, report: HazardReport, now: Dat
     (covering ? '' : ctx.i18n.t(locale, 'teams:fallbackNote')) +
     formatAlert({ report, locale, t: ctx.i18n.t, mapLinkTemplate: ctx.config.reports.mapLinkTemplate, timeZone: timeZoneOf(country), placeName: place });
 
-  const alert = await tx.alert.create({
-    data: {
-      reportId: report.id,
-      teamId: team?.id ?? null,
-      contactId: contact?.id ?? null,
-      step: 0,
-      nextEscalationAt: new Date(now.getTime() + ackMinutes(ctx, report) * 60_000),
-      createdAt: now,
-    },
-  });
-  await enqueue(tx, { kind: 'alert', to: recipient, body: text, locale, reportId: report.id, alertId: alert.id, dedupeKey: `alert:${alert.id}:0` });
+  // Raw SQL: once per report on the inbound worker's hot path (see lib/report-row.ts).
+  const [alert] = await tx.$queryRaw<{ id: number }[]>`
+    INSERT INTO alerts (report_id, team_id, contact_id, step, next_escalation_at, created_at, updated_at)
+    VALUES (${report.id}, ${team?.id ?? null}, ${contact?.id ?? null}, 0,
+      ${new Date(now.getTime() + ackMinutes(ctx, report) * 60_000)}, ${now}, ${new Date()})
+    RETURNING id`;
+  await enqueue(tx, { kind: 'alert', to: recipient, body: text, locale, reportId: report.id, alertId: alert!.id, dedupeKey: `alert:${alert!.id}:0` });
   if (team?.webhookUrl) {
     await enqueue(tx, {
       kind: 'webhook',
@@ -92,13 +88,13 @@ export async function alertTeam(ctx: Ctx, tx: Tx, report: HazardReport, now: Dat
       to: team.webhookUrl,
       body: JSON.stringify(reportPayload(report, { place, chain, event: 'report.dispatched' })),
       reportId: report.id,
-      alertId: alert.id,
-      dedupeKey: `webhook:${alert.id}`,
+      alertId: alert!.id,
+      dedupeKey: `webhook:${alert!.id}`,
     });
   }
-  await tx.hazardReport.update({ where: { id: report.id }, data: { teamId: team?.id ?? null } });
+  await tx.$executeRaw`UPDATE hazard_reports SET team_id = ${team?.id ?? null}, updated_at = ${new Date()} WHERE id = ${report.id}`;
   return {
-    alertId: alert.id,
+    alertId: alert!.id,
     teamId: team?.id ?? null,
     viaFallback: !covering,
     note: team ? `alert to ${team.name}${covering ? '' : ' (fallback)'}` : 'alert to the fallback coordinator',

@@ -46,19 +46,11 @@ export async function finishInbound(tx: Tx, row: ClaimedInbound, outcome: Inboun
       dedupeKey: `inbound:${row.id}:reply`,
     });
   }
-  await tx.inboundMessage.update({
-    where: { id: row.id },
-    data: {
-      state,
-      handledAs: outcome.handledAs,
-      replyText: outcome.reply,
-      subscriberId: outcome.subscriberId,
-      reportId: outcome.reportId,
-      handledAt: now,
-      claimedAt: null,
-      claimedBy: null,
-    },
-  });
+  // Raw: once per message on the worker's hot path (see lib/report-row.ts for why).
+  await tx.$executeRaw`
+    UPDATE inbound_messages SET state = ${state}::"InboundState", handled_as = ${outcome.handledAs}, reply_text = ${outcome.reply},
+      subscriber_id = ${outcome.subscriberId}, report_id = ${outcome.reportId}, handled_at = ${now}, claimed_at = NULL, claimed_by = NULL
+    WHERE id = ${row.id}`;
 }
 
 /**

@@ -2,6 +2,8 @@
 // asked, a follow-up to a report just made, or a new hazard report. The order matters: keywords work even
 // mid-dialogue, and anything we cannot place is treated as a report, because a missed report can cost a life.
 import type { Tx } from '../lib/db.js';
+import type { HazardReport } from '../generated/prisma/client.js';
+import { REPORT_COLUMNS } from '../lib/report-row.js';
 import type { AppContext } from '../context.js';
 import { handleKeyword, join } from '../subscribers/handle-keyword.js';
 import { findOrCreateSubscriber } from '../subscribers/find-or-create.js';
@@ -57,10 +59,11 @@ export async function routeInbound(
   const text = body;
   const reportMsg = { sub, phone: fromPhone, text, mediaUrls: msg.mediaUrls, keyword: kw?.command === 'report' ? kw.keyword : undefined };
 
-  const open = await tx.hazardReport.findFirst({
-    where: { reporterPhone: fromPhone, dialogueState: 'awaiting_location', dialogueUntil: { gt: now } },
-    orderBy: { id: 'desc' },
-  });
+  const [open] = await tx.$queryRawUnsafe<HazardReport[]>(
+    `SELECT ${REPORT_COLUMNS} FROM hazard_reports
+     WHERE reporter_phone = $1 AND dialogue_state = 'awaiting_location' AND dialogue_until > $2 ORDER BY id DESC LIMIT 1`,
+    fromPhone, now,
+  );
   if (open && text.trim()) return done(await answerDialogue(ctx, tx, open, reportMsg));
 
   // The answer to "which district?" is often just the name.

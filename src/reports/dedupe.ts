@@ -6,6 +6,7 @@ import type { Tx } from '../lib/db.js';
 import type { DeviceClass } from '../generated/prisma/enums.js';
 import { haversineMeters } from '../lib/geo.js';
 import { CLOSED } from '../lib/report-status.js';
+import { REPORT_COLUMNS } from '../lib/report-row.js';
 
 export interface DedupeCandidate {
   lat: number | null;
@@ -35,21 +36,23 @@ export async function findDuplicate(
   if (!hasPoint && !village) return null;
   // 0.01° ≈ 1.1 km: a box comfortably larger than any sensible DEDUPE_METERS, refined by haversine below.
   const box = Math.max(0.01, (opts.meters / 111_000) * 2);
-  const candidates = await tx.hazardReport.findMany({
-    where: {
-      status: { notIn: [...CLOSED] },
-      createdAt: { gte: new Date(opts.now.getTime() - opts.days * 86_400_000) },
-      ...(opts.excludeId ? { id: { not: opts.excludeId } } : {}),
-      OR: [
-        ...(hasPoint
-          ? [{ lat: { gte: report.lat! - box, lte: report.lat! + box }, lon: { gte: report.lon! - box, lte: report.lon! + box } }]
-          : []),
-        ...(village ? [{ adminPcode: village }] : []),
-      ],
-    },
-    orderBy: { createdAt: 'asc' },
-    take: 200,
-  });
+  // Raw SQL: once per report on the inbound worker's hot path (see lib/report-row.ts).
+  const params: unknown[] = [[...CLOSED], new Date(opts.now.getTime() - opts.days * 86_400_000), opts.excludeId ?? null];
+  const near: string[] = [];
+  if (hasPoint) {
+    params.push(report.lat! - box, report.lat! + box, report.lon! - box, report.lon! + box);
+    near.push(`(lat BETWEEN $${params.length - 3} AND $${params.length - 2} AND lon BETWEEN $${params.length - 1} AND $${params.length})`);
+  }
+  if (village) {
+    params.push(village);
+    near.push(`admin_pcode = $${params.length}`);
+  }
+  const candidates = await tx.$queryRawUnsafe<HazardReport[]>(
+    `SELECT ${REPORT_COLUMNS} FROM hazard_reports
+     WHERE status::text <> ALL($1::text[]) AND created_at >= $2 AND ($3::int IS NULL OR id <> $3) AND (${near.join(' OR ')})
+     ORDER BY created_at ASC LIMIT 200`,
+    ...params,
+  );
   for (const c of candidates) {
     if (!similarDevice(c.deviceClass, report.deviceClass)) continue;
     if (hasPoint && c.lat !== null && c.lon !== null) {

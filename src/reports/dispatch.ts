@@ -9,6 +9,7 @@ import { alertTeam, type RouteResult } from '../alerts/route-report.js';
 import { noteDuplicate } from '../alerts/note-duplicate.js';
 import { findDuplicate } from './dedupe.js';
 import { changeStatus } from './lifecycle.js';
+import { reportById } from '../lib/report-row.js';
 
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock' | 'log'>;
 
@@ -37,5 +38,5 @@ export async function settle(ctx: Ctx, tx: Tx, report: HazardReport, adminLevel:
     return after;
   }
   if (report.status === 'triaged') await routeReport(ctx, tx, report, now);
-  return tx.hazardReport.findUniqueOrThrow({ where: { id: report.id } });
+  return (await reportById(tx, report.id))!;
 }

@@ -6,6 +6,7 @@ import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import { parseReport } from './parse/parse-report.js';
 import { addNote } from './lifecycle.js';
+import { REPORT_COLUMNS } from '../lib/report-row.js';
 import { isOpen } from '../lib/report-status.js';
 import { reporterActor } from '../lib/actor.js';
 import type { ReportMessage, IntakeOutcome } from './intake.js';
@@ -13,10 +14,10 @@ import type { ReportMessage, IntakeOutcome } from './intake.js';
 export async function findFollowUpTarget(ctx: AppContext, tx: Tx, phone: string, text: string): Promise<HazardReport | null> {
   const minutes = ctx.config.reports.followUpMinutes;
   if (minutes <= 0) return null;
-  const last = await tx.hazardReport.findFirst({
-    where: { reporterPhone: phone, createdAt: { gte: new Date(ctx.clock.now().getTime() - minutes * 60_000) } },
-    orderBy: { id: 'desc' },
-  });
+  const [last] = await tx.$queryRawUnsafe<HazardReport[]>(
+    `SELECT ${REPORT_COLUMNS} FROM hazard_reports WHERE reporter_phone = $1 AND created_at >= $2 ORDER BY id DESC LIMIT 1`,
+    phone, new Date(ctx.clock.now().getTime() - minutes * 60_000),
+  );
   if (!last || !isOpen(last)) return null;
   const parsed = parseReport(text, { vocabulary: ctx.vocabulary, matcher: await ctx.places.get(), mediaUrls: [] });
   const saysSomethingNew =

@@ -8,6 +8,7 @@ import { parseReport, type ParsedReport } from './parse/parse-report.js';
 import { ancestry, nearestDistrict } from '../districts/ancestry.js';
 import { SURE } from '../districts/resolve-district.js';
 import { triage } from './triage.js';
+import { insertReportEvent } from '../lib/report-row.js';
 import { addNote, changeStatus } from './lifecycle.js';
 import { reporterActor, SYSTEM } from '../lib/actor.js';
 import { placeName } from '../alerts/route-report.js';
@@ -106,8 +107,8 @@ export async function createReport(ctx: AppContext, tx: Tx, msg: ReportMessage):
       createdAt: now,
     },
   });
-  await tx.reportEvent.create({
-    data: { reportId: report.id, kind: 'status', toStatus: 'received', actor: reporterActor(msg.sub?.id ?? null).id, actorType: 'reporter', at: now },
+  await insertReportEvent(tx, {
+    reportId: report.id, kind: 'status', toStatus: 'received', actor: reporterActor(msg.sub?.id ?? null).id, actorType: 'reporter', at: now,
   });
   ({ after: report } = await changeStatus(tx, report.id, { to: 'triaged', actor: SYSTEM, at: now, note: `${tri.priority}: ${tri.reasons.join(', ') || 'no urgent signs'}` }));
   // A report that waits for its place is still routed at once when someone is hurt.

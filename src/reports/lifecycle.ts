@@ -1,11 +1,12 @@
 // The report lifecycle (IMSMA's EOD spot task): which status may follow which, and the one function that
 // changes a status, stamps who and when in the history, and tells the reporter where that matters.
-import type { Prisma } from '../generated/prisma/client.js';
+import type { HazardReport, Prisma } from '../generated/prisma/client.js';
 import type { Tx } from '../lib/db.js';
 import type { ReportStatus } from '../generated/prisma/enums.js';
 import { AppError } from '../lib/errors.js';
 import { clip } from '../lib/text.js';
 import type { Actor } from '../lib/actor.js';
+import { insertReportEvent, reportById, REPORT_COLUMNS } from '../lib/report-row.js';
 import { CLOSED } from '../lib/report-status.js';
 
 const NEXT: Record<ReportStatus, readonly ReportStatus[]> = {
@@ -52,14 +53,11 @@ export interface StatusChange {
  * both win. Throws AppError('unprocessable') otherwise. Returns the report before and after.
  */
 export async function changeStatus(tx: Tx, reportId: number, change: StatusChange) {
-  const [locked] = await tx.$queryRaw<{ status: ReportStatus }[]>`
-    SELECT status::text AS status FROM hazard_reports WHERE id = ${reportId} FOR UPDATE`;
-  if (!locked) throw new AppError('not_found', `Report ${reportId} does not exist`);
-  const from = locked.status;
-  if (from === change.to) {
-    const same = await tx.hazardReport.findUniqueOrThrow({ where: { id: reportId } });
-    return { before: same, after: same, changed: false };
-  }
+  // Raw SQL: this runs twice per report on the inbound worker's hot path (see lib/report-row.ts).
+  const before = await reportById(tx, reportId, { forUpdate: true });
+  if (!before) throw new AppError('not_found', `Report ${reportId} does not exist`);
+  const from = before.status;
+  if (from === change.to) return { before, after: before, changed: false };
   if (!canTransition(from, change.to)) {
     throw new AppError('unprocessable', `Report ${reportId} is ${from} and cannot become ${change.to}`, {
       from,
@@ -67,33 +65,24 @@ export async function changeStatus(tx: Tx, reportId: number, change: StatusChang
       allowed: NEXT[from],
     });
   }
-  const before = await tx.hazardReport.findUniqueOrThrow({ where: { id: reportId } });
-  const after = await tx.hazardReport.update({
-    where: { id: reportId },
-    data: {
-      status: change.to,
-      ...(change.to === 'acknowledged' && !before.acknowledgedAt ? { acknowledgedAt: change.at } : {}),
-      ...(CLOSED.includes(change.to) ? { closedAt: change.at, dialogueState: null } : { closedAt: null }),
-    },
+  const closed = CLOSED.includes(change.to);
+  const [after] = await tx.$queryRawUnsafe<HazardReport[]>(
+    `UPDATE hazard_reports SET status = $2::"ReportStatus",
+       acknowledged_at = CASE WHEN $3 AND acknowledged_at IS NULL THEN $4 ELSE acknowledged_at END,
+       closed_at = CASE WHEN $5 THEN $4 ELSE NULL END,
+       dialogue_state = CASE WHEN $5 THEN NULL ELSE dialogue_state END,
+       updated_at = $6
+     WHERE id = $1
+     RETURNING ${REPORT_COLUMNS}`,
+    reportId, change.to, change.to === 'acknowledged', change.at, closed, new Date(),
+  );
+  await insertReportEvent(tx, {
+    reportId, kind: 'status', fromStatus: from, toStatus: change.to, actor: change.actor.id, actorType: change.actor.type,
+    note: change.note ?? null, details: change.details ?? null, at: change.at,
   });
-  await tx.reportEvent.create({
-    data: {
-      reportId,
-      kind: 'status',
-      fromStatus: from,
-      toStatus: change.to,
-      actor: change.actor.id,
-      actorType: change.actor.type,
-      note: change.note ?? null,
-      details: change.details ?? undefined,
-      at: change.at,
-    },
-  });
-  return { before, after, changed: true };
+  return { before, after: after!, changed: true };
 }
 
 export async function addNote(tx: Tx, reportId: number, actor: Actor, note: string, at: Date, kind = 'note') {
-  await tx.reportEvent.create({
-    data: { reportId, kind, actor: actor.id, actorType: actor.type, note: clip(note, 1600), at },
-  });
+  await insertReportEvent(tx, { reportId, kind, actor: actor.id, actorType: actor.type, note: clip(note, 1600), at });
 }
