@@ -6,6 +6,7 @@ import { errorHandler, notFound, requestId, requireContentType } from './lib/htt
 import { authenticate } from './auth/auth.middleware.js';
 import { createOpsRouter } from './ops/ops.routes.js';
 import { createTwilioWebhookRouter } from './webhooks/twilio.routes.js';
+import { createVoiceOutRouter } from './webhooks/voice-out.routes.js';
 import { createSubscribersRouter } from './subscribers/subscribers.routes.js';
 import { createDistrictsRouter } from './districts/districts.routes.js';
 import { createOutboxRouter } from './outbox/outbox.routes.js';
@@ -48,6 +49,8 @@ export function createApp(ctx: AppContext): Express {
   });
 
   app.use(createOpsRouter(ctx));
+  // Outbound calls' answer and menu, inbound calls' status: its routes first, each signature-checked itself.
+  app.use('/webhooks/twilio', createVoiceOutRouter(ctx));
   app.use('/webhooks/twilio', createTwilioWebhookRouter(ctx));
   app.use('/audio', createAudioRouter());
   app.use('/r', createRecordingLinkRouter(ctx));

@@ -18,6 +18,7 @@ import { SUPPORTED_LOCALES } from './config.js';
 import { createInboundWorker, type InboundWorker } from './inbound/inbound-worker.js';
 import { onSendFailure } from './outbox/send-failures.js';
 import { escalateAfterFailedSend } from './alerts/escalation.js';
+import { retryUnansweredCall } from './campaigns/voice-retry.js';
 
 export function buildContext(
   config: Config,
@@ -45,8 +46,12 @@ export function buildContext(
     outbox: { notify() {} },
     inbound: { notify() {} },
   };
-  // An alert SMS or call that fails for good escalates at once (the outbox cannot import alerts/).
-  onSendFailure(database.prisma, async (failure) => void (await escalateAfterFailedSend(ctx, failure)));
+  // An alert SMS or call that fails for good escalates at once; an unanswered campaign call is tried again on
+  // its campaign's ladder (the outbox cannot import alerts/ or campaigns/).
+  onSendFailure(database.prisma, async (failure) => {
+    await escalateAfterFailedSend(ctx, failure);
+    await retryUnansweredCall(ctx, failure);
+  });
   return ctx;
 }
 
@@ -90,6 +95,7 @@ export function dispatcherOptionsFrom(c: Config): DispatcherOptions {
     publicBaseUrl: c.publicBaseUrl,
     reconcileGraceMs: c.outbox.reconcileGraceMs,
     reconcileResendAfterMs: c.outbox.reconcileResendAfterMs,
+    machineDetection: c.outboundVoice.machineDetection,
   };
 }
 

@@ -138,7 +138,9 @@ export function createTwilioTransport(opts: TwilioTransportOptions): Transport {
         const c = await client.calls.create({
           to: call.to,
           from,
-          ...(call.twiml ? { twiml: call.twiml } : { url: call.twimlUrl as string }),
+          ...(call.twiml ? { twiml: call.twiml } : { url: call.twimlUrl as string, method: 'POST' }),
+          // Synchronous AMD: Twilio fetches the URL once it knows who answered (AnsweredBy), so the TwiML can differ.
+          ...(call.machineDetection ? { machineDetection: call.machineDetection } : {}),
           ...(call.statusCallback
             ? { statusCallback: call.statusCallback, statusCallbackEvent: CALL_EVENTS, statusCallbackMethod: 'POST' }
             : {}),

@@ -58,6 +58,8 @@ export async function join(ctx: Ctx, tx: Tx, sub: Subscriber, place: string, han
       districtPcode: found.district.pcode,
       joinedAt: sub.status === 'active' && sub.districtPcode === found.district.pcode ? sub.joinedAt : now,
       optedOutAt: null,
+      // Asking to join again undoes "press 9 to stop these calls" too.
+      voiceOptedOutAt: null,
     },
   });
   await audit(tx, {
@@ -83,7 +85,7 @@ async function stop(ctx: Ctx, tx: Tx, sub: Subscriber): Promise<KeywordOutcome> 
 
 async function start(ctx: Ctx, tx: Tx, sub: Subscriber): Promise<KeywordOutcome> {
   const status = sub.districtPcode ? 'active' : 'inactive';
-  await tx.subscriber.update({ where: { id: sub.id }, data: { status, optedOutAt: null } });
+  await tx.subscriber.update({ where: { id: sub.id }, data: { status, optedOutAt: null, voiceOptedOutAt: null } });
   if (sub.status !== status) {
     await audit(tx, { ...actor(sub), action: 'subscriber.opt_in', details: { from: sub.status, to: status } });
   }

@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { verifyTwilioSignature } from './twilio-signature.js';
 import { InboundSmsSchema, StatusCallbackQuerySchema, StatusCallbackSchema, mediaUrlsOf } from './twilio.schemas.js';
 import { applyStatusCallback } from '../outbox/record-result.js';
-import { outboxStatusOf } from '../messaging/provider-status.js';
+import { answeredByOf, outboxStatusOf } from '../messaging/provider-status.js';
 import { messagingTwiml } from '../messaging/twiml.js';
 import { storeInbound } from '../inbound/store-inbound.js';
 import { requireContentType } from '../lib/http.js';
@@ -49,7 +49,10 @@ export function createTwilioWebhookRouter(ctx: AppContext) {
     if (status) {
       const result = await applyStatusCallback(
         ctx.prisma,
-        { outboxId: o ?? null, providerId: (body.MessageSid ?? body.CallSid)!, status, providerStatus, errorCode: body.ErrorCode ?? null },
+        {
+          outboxId: o ?? null, providerId: (body.MessageSid ?? body.CallSid)!, status, providerStatus, errorCode: body.ErrorCode ?? null,
+          answeredBy: kind === 'call' ? answeredByOf(body.AnsweredBy) : null,
+        },
         ctx.clock.now(),
       );
       if (!result.matched) req.log.warn({ outboxId: o, providerStatus }, 'status callback for an unknown message');

@@ -9,7 +9,7 @@ import { Router, type ErrorRequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { VoiceCallSchema, VoiceStepQuerySchema } from './twilio.schemas.js';
 import { answerVoice } from '../ivr/hotline.service.js';
-import { endCall, storeRecording } from '../ivr/call-events.js';
+import { storeRecording } from '../ivr/call-events.js';
 import { voiceScreenTwiml } from '../messaging/voice-twiml.js';
 
 /** What a caller hears when their call cannot be handled: never silence, never Twilio's "application error". */
@@ -21,6 +21,14 @@ export function apologyTwiml(emergencyNumber: string): string {
   });
 }
 
+/**
+ * Who the villager is. On a call they placed it is From; on a call we placed to them (the missed-call callback
+ * lands on this same hotline) Twilio posts our number as From and theirs as To.
+ */
+function parties(b: { From: string; To: string; Direction?: string | undefined }): { from: string; to: string } {
+  return b.Direction?.startsWith('outbound') ? { from: b.To, to: b.From } : { from: b.From, to: b.To };
+}
+
 export function createVoiceWebhookRouter(ctx: AppContext) {
   const router = Router();
   const apology = () => apologyTwiml(ctx.config.emergencyNumber);
@@ -28,18 +36,18 @@ export function createVoiceWebhookRouter(ctx: AppContext) {
   router.post('/', async (req, res) => {
     const body = VoiceCallSchema.safeParse(req.body);
     if (!body.success) return void res.type('text/xml').send(apology());
-    const { CallSid, From, To, Digits } = body.data;
-    res.type('text/xml').send(await answerVoice(ctx, { callSid: CallSid, from: From, to: To, digits: Digits ?? null }, null));
+    const { CallSid, Digits } = body.data;
+    res.type('text/xml').send(await answerVoice(ctx, { callSid: CallSid, ...parties(body.data), digits: Digits ?? null }, null));
   });
 
   router.post('/step', async (req, res) => {
     const body = VoiceCallSchema.safeParse(req.body);
     const query = VoiceStepQuerySchema.safeParse(req.query);
     if (!body.success || !query.success) return void res.type('text/xml').send(apology());
-    const { CallSid, From, To, Digits, RecordingUrl, RecordingSid, RecordingDuration } = body.data;
+    const { CallSid, Digits, RecordingUrl, RecordingSid, RecordingDuration } = body.data;
     // A <Record> action carries the recording as well; the status callback may come later or not at all.
     if (RecordingUrl) await storeRecording(ctx, { callSid: CallSid, url: RecordingUrl, sid: RecordingSid ?? null, seconds: RecordingDuration ?? null });
-    res.type('text/xml').send(await answerVoice(ctx, { callSid: CallSid, from: From, to: To, digits: Digits ?? null }, query.data.t));
+    res.type('text/xml').send(await answerVoice(ctx, { callSid: CallSid, ...parties(body.data), digits: Digits ?? null }, query.data.t));
   });
 
   router.post('/recording', async (req, res) => {
@@ -51,11 +59,7 @@ export function createVoiceWebhookRouter(ctx: AppContext) {
     res.status(204).end();
   });
 
-  router.post('/status', async (req, res) => {
-    const body = VoiceCallSchema.parse(req.body);
-    if (body.CallStatus) await endCall(ctx, { callSid: body.CallSid, callStatus: body.CallStatus });
-    res.status(204).end();
-  });
+  // POST /status (the call's end) is served by voice-out.routes.ts, which also handles missed calls.
 
   // A failure inside a turn (the database away) must still give the caller words, not Twilio's error message.
   const toTwiml: ErrorRequestHandler = (err, req, res, next) => {

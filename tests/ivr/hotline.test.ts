@@ -281,6 +281,17 @@ describe('voice hotline: menus, keys and bad requests', () => {
     expect(menu.says.join(' ')).toContain('To report a mine');
   });
 
+  it('when our missed-call callback is answered, then the hotline greets the villager (To), not our own number (From)', async () => {
+    const villager = randomKhPhone();
+    const callSid = randomSid('CA');
+    const res = await t.postTwilio('/webhooks/twilio/voice?o=1', {
+      CallSid: callSid, AccountSid: ACCOUNT, From: '+85523000000', To: villager, CallStatus: 'in-progress', Direction: 'outbound-api',
+    });
+    expect(res.status).toBe(200);
+    expect(find(parseXml(res.text), 'Gather')).toBeDefined();
+    expect(await call(callSid)).toMatchObject({ fromPhone: villager, toPhone: '+85523000000' });
+  });
+
   it('when a post is unsigned, then 403; without CallSid, then the apology TwiML; a bad recording callback is 400', async () => {
     const unsigned = await request(t.app).post('/webhooks/twilio/voice').type('form').send({ CallSid: randomSid('CA'), From: '+85512345678' });
     expect(unsigned.status).toBe(403);
