@@ -103,7 +103,7 @@ export async function updateReport(ctx: Ctx, id: number, body: UpdateReportBody,
   });
 
   if (queued) ctx.outbox.notify();
-  return { ...(await reportDetail(ctx.prisma, id)), changed };
+  return { ...(await reportDetail(ctx.prisma, id, caller)), changed };
 }
 
 /** What a new status sets off: the reporter's update, and the alerts and pending escalations it settles. */
