@@ -2,7 +2,8 @@
 // re-imports, and Cambodia's full boundary file.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_BOUNDARIES, DEMO_GAZETTEER } from '../../src/demo/seed-demo.js';
+import { DEMO_BOUNDARIES, DEMO_BOUNDARIES_SOURCE, DEMO_GAZETTEER, seedDemo } from '../../src/demo/seed-demo.js';
+import { createLogger } from '../../src/lib/logger.js';
 import { importGazetteer } from '../../src/districts/import-gazetteer.js';
 import { importBoundaries } from '../../src/districts/import-boundaries.js';
 import { parseBoundaries } from '../../src/districts/boundaries-geojson.js';
@@ -176,4 +177,40 @@ describe.skipIf(!FULL_GAZETTEER || !FULL_BOUNDARIES)("Cambodia's full boundary f
       await testDb.cleanup();
     }
   }, 120_000);
+});
+
+describe('the demo seed', () => {
+  it('when the database is empty, then the demo gazetteer and its 38 district polygons are loaded, once', async () => {
+    const testDb = await createTestDatabase();
+    try {
+      const prisma = testDb.db.prisma;
+      const log = createLogger('silent');
+      await seedDemo(prisma, log);
+      const rows = await prisma.adminBoundary.findMany({ select: { pcode: true, source: true, updatedAt: true } });
+      expect(rows).toHaveLength(38);
+      expect(rows.every((r) => r.source === DEMO_BOUNDARIES_SOURCE)).toBe(true);
+      const lookup = await createBoundaryIndex(prisma).get();
+      // Mongkol Borei's own centre, and a point in the Gulf of Thailand that no demo polygon holds.
+      expect(lookup.containing({ lat: 13.4940861, lon: 102.9791567 })).toEqual({ pcode: '0102', level: 'district' });
+      expect(lookup.containing({ lat: 10.5, lon: 103.0 })).toBeNull();
+
+      await seedDemo(prisma, log);
+      const again = await prisma.adminBoundary.findMany({ select: { pcode: true, updatedAt: true } });
+      expect(again.map((r) => r.updatedAt.getTime()).sort()).toEqual(rows.map((r) => r.updatedAt.getTime()).sort());
+    } finally {
+      await testDb.cleanup();
+    }
+  });
+
+  it("when the gazetteer is another country's, then the demo polygons are skipped without an error", async () => {
+    const testDb = await createTestDatabase();
+    try {
+      const prisma = testDb.db.prisma;
+      await importGazetteer(prisma, 'ADM1_PCODE,ADM1_EN,ADM2_PCODE,ADM2_EN\nLA01,Vientiane Capital,LA0101,Chanthabouly\n', { country: 'LA' });
+      await seedDemo(prisma, createLogger('silent'));
+      expect(await prisma.adminBoundary.count()).toBe(0);
+    } finally {
+      await testDb.cleanup();
+    }
+  });
 });
