@@ -64,7 +64,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/reports', createReportsRouter(ctx));
   api.use('/teams', createTeamsRouter(ctx));
   api.use('/campaigns', createCampaignsRouter(ctx));
-  app.use('/api', requireContentType('application/json', 'text/csv', 'text/plain', 'application/csv'), api);
+  app.use('/api', requireContentType('application/json', 'application/geo+json', 'text/csv', 'text/plain', 'application/csv'), api);
 
   app.use(notFound());
   app.use(errorHandler());

@@ -8,6 +8,7 @@ import { createI18n } from './lib/i18n.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createMetrics } from './lib/metrics.js';
 import { createPlaceIndex } from './districts/place-index.js';
+import { createBoundaryIndex } from './districts/boundary-index.js';
 import { createKeywordTable } from './subscribers/keywords.js';
 import { createTransport } from './messaging/index.js';
 import type { Transport } from './messaging/transport.js';
@@ -36,6 +37,7 @@ export function buildContext(
     clock: opts.clock ?? systemClock,
     metrics: createMetrics(database.prisma, { defaults: opts.defaultMetrics ?? false, database }),
     places: createPlaceIndex(database.prisma),
+    boundaries: createBoundaryIndex(database.prisma),
     keywords: createKeywordTable(i18n.resources),
     transport: opts.transport ?? createTransport(config, log),
     vocabulary: buildVocabulary(
