@@ -33,7 +33,7 @@ export async function routeInbound(
   const { body, fromPhone } = msg;
   const now = ctx.clock.now();
   const kw = ctx.keywords.parse(body);
-  const sub = fromPhone.startsWith('+') ? await findOrCreateSubscriber(ctx, tx, fromPhone, body, kw?.locale) : null;
+  const sub = fromPhone.startsWith('+') ? await findOrCreateSubscriber(ctx, tx, fromPhone, body, kw) : null;
   const locale = sub?.language ?? ctx.config.defaultLocale;
   const done = (o: { reply: string | null; handledAs: string; reportId?: number | null }): InboundOutcome => ({
     reply: o.reply, handledAs: o.handledAs, subscriberId: sub?.id ?? null, reportId: o.reportId ?? null, locale: sub?.language ?? null,

@@ -120,7 +120,8 @@ export async function createReport(ctx: AppContext, tx: Tx, msg: ReportMessage):
 /** The reporter's answer to "where is it?": completes the same report, or asks once more, or goes on without. */
 export async function answerDialogue(ctx: AppContext, tx: Tx, report: HazardReport, msg: ReportMessage): Promise<IntakeOutcome> {
   const now = ctx.clock.now();
-  const t = (k: string, v?: Record<string, unknown>) => ctx.i18n.t(report.locale, k, v);
+  // The reporter's language now: a LANG sent since the report, or a clearer message, counts.
+  const t = (k: string, v?: Record<string, unknown>) => ctx.i18n.t(msg.sub?.language ?? report.locale, k, v);
   await addNote(tx, report.id, reporterActor(msg.sub?.id ?? null), msg.text, now, 'dialogue');
   const parsed = parseReport(msg.text, { vocabulary: ctx.vocabulary, matcher: await ctx.places.get(), mediaUrls: msg.mediaUrls, keyword: msg.keyword });
   const loc = await locate(tx, parsed);
