@@ -4,6 +4,7 @@
 import type { HazardReport, Prisma, Subscriber } from '../generated/prisma/client.js';
 import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
+import type { Locale } from '../config.js';
 import { parseReport, type ParsedReport } from './parse/parse-report.js';
 import { ancestry, nearestDistrict } from '../districts/ancestry.js';
 import { SURE } from '../districts/resolve-district.js';
@@ -121,7 +122,8 @@ export async function createReport(ctx: AppContext, tx: Tx, msg: ReportMessage):
 export async function answerDialogue(ctx: AppContext, tx: Tx, report: HazardReport, msg: ReportMessage): Promise<IntakeOutcome> {
   const now = ctx.clock.now();
   // The reporter's language now: a LANG sent since the report, or a clearer message, counts.
-  const t = (k: string, v?: Record<string, unknown>) => ctx.i18n.t(msg.sub?.language ?? report.locale, k, v);
+  const locale = (msg.sub?.language ?? report.locale) as Locale;
+  const t = (k: string, v?: Record<string, unknown>) => ctx.i18n.t(locale, k, v);
   await addNote(tx, report.id, reporterActor(msg.sub?.id ?? null), msg.text, now, 'dialogue');
   const parsed = parseReport(msg.text, { vocabulary: ctx.vocabulary, matcher: await ctx.places.get(), mediaUrls: msg.mediaUrls, keyword: msg.keyword });
   const loc = await locate(tx, parsed);
@@ -146,7 +148,7 @@ export async function answerDialogue(ctx: AppContext, tx: Tx, report: HazardRepo
     // A critical report was routed before its place was known; the team now hears where.
     await noteToTeam(ctx, tx, updated, 'location');
   }
-  const place = found ? ((await placeName(tx, updated)) ?? loc.fields.locationText ?? '') : '';
+  const place = found ? ((await placeName(tx, updated, locale)) ?? loc.fields.locationText ?? '') : '';
   return found
     ? { reply: t('reports:locationNoted', { number: report.id, place }), handledAs: 'report:location', reportId: report.id }
     : { reply: t('reports:received', { number: report.id }), handledAs: 'report:no_location', reportId: report.id };

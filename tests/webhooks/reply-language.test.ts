@@ -59,4 +59,21 @@ describe('reply language', () => {
     expect((await t.sms(phone, 'មានមីននៅជិតសាលារៀន')).reply).toContain(safety('es'));
     expect(await languageOf(phone)).toBe('es');
   });
+
+  it('when a Khmer report names its village inside the sentence, then the place is found and no question is asked', async () => {
+    const { inbound, reply } = await t.sms(randomKhPhone(), 'មានគ្រាប់មីននៅជិតសាលារៀន នៅភូមិ មង្គលបូរី');
+    expect(inbound.handledAs).toBe('report');
+    expect(reply).not.toContain(t.ctx.i18n.t('km', 'reports:askLocation'));
+    const report = await t.ctx.prisma.hazardReport.findUniqueOrThrow({ where: { id: inbound.reportId! } });
+    expect(report).toMatchObject({ districtPcode: '0102', deviceClass: 'ap_mine' });
+  });
+
+  it('when a Khmer reader answers "where is it?", then the place is named back in Khmer script', async () => {
+    const phone = randomKhPhone();
+    const first = await t.sms(phone, 'មានគ្រាប់មីននៅស្រែ');
+    expect(first.reply).toContain(t.ctx.i18n.t('km', 'reports:askLocation'));
+    const { reply } = await t.sms(phone, 'Mongkol Borei');
+    expect(reply).toContain('មង្គលបូរី');
+    expect(reply).not.toContain('Mongkol Borey');
+  });
 });
