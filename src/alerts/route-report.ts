@@ -10,7 +10,7 @@ import { ancestry } from '../districts/ancestry.js';
 import { districtDisplayName } from '../districts/resolve-district.js';
 import type { Locale } from '../config.js';
 import { formatAlert } from './format-alert.js';
-import { timeZoneOf } from '../districts/countries.js';
+import { countryFacts } from '../districts/countries.js';
 import { reportPayload } from './report-payload.js';
 
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock' | 'log'>;
@@ -75,7 +75,7 @@ export async function alertTeam(ctx: Ctx, tx: Tx, report: HazardReport, now: Dat
   const place = await placeName(tx, report);
   const text =
     (covering ? '' : ctx.i18n.t(locale, 'teams:fallbackNote')) +
-    formatAlert({ report, locale, t: ctx.i18n.t, mapLinkTemplate: ctx.config.reports.mapLinkTemplate, timeZone: timeZoneOf(country), placeName: place });
+    formatAlert({ report, locale, t: ctx.i18n.t, mapLinkTemplate: ctx.config.reports.mapLinkTemplate, timeZone: countryFacts(ctx.config, country).timeZone, placeName: place });
 
   // Raw SQL: once per report on the inbound worker's hot path (see lib/report-row.ts).
   const [alert] = await tx.$queryRaw<{ id: number }[]>`

@@ -16,6 +16,8 @@ import { placeName } from '../alerts/route-report.js';
 import { noteToTeam } from '../alerts/note-duplicate.js';
 import { settle } from './dispatch.js';
 import { referVictimAssistance, rehabService } from './notify.js';
+import { countryFacts } from '../districts/countries.js';
+import { countryOfPhone, subscriberCountry } from '../subscribers/phone.js';
 
 export interface ReportMessage {
   sub: Subscriber | null;
@@ -44,6 +46,7 @@ async function locate(tx: Tx, parsed: ParsedReport) {
     if (near) [adminPcode, adminLevel, districtVia] = [near.pcode, 'district', 'nearest_district_centre'];
   }
   const chain = adminPcode ? await ancestry(tx, adminPcode) : [];
+  const country = chain[0]?.country;
   const provinceOnly = parsed.place?.value.level === 'province' ? parsed.place.value.pcode : null;
   const sure = Boolean(point) || (Boolean(parsed.place) && (parsed.place!.confidence ?? 0) >= SURE && adminPcode !== null);
   return {
@@ -61,6 +64,8 @@ async function locate(tx: Tx, parsed: ParsedReport) {
     adminLevel,
     districtVia,
     sure,
+    /** The country of the place, when the report has one. */
+    country,
   };
 }
 
@@ -71,14 +76,24 @@ function parseRecord(parsed: ParsedReport, districtVia: string | null): Prisma.I
   })) as Prisma.InputJsonValue;
 }
 
-function replyFor(ctx: AppContext, report: HazardReport, opts: { ask?: 'askLocation' | 'askLocationAgain' }): string {
+/**
+ * The country whose emergency number and services a reporter is told: the report's place's, else the reporter's
+ * district's, else the number's.
+ */
+async function reporterCountry(tx: Tx, msg: ReportMessage, placeCountry: string | undefined): Promise<string | undefined> {
+  if (placeCountry) return placeCountry;
+  return msg.sub ? subscriberCountry(tx, msg.sub) : countryOfPhone(msg.phone);
+}
+
+function replyFor(ctx: AppContext, report: HazardReport, opts: { ask?: 'askLocation' | 'askLocationAgain'; country?: string | undefined }): string {
   const t = (k: string, v?: Record<string, unknown>) => ctx.i18n.t(report.locale, k, v);
   const parts = [t('reports:received', { number: report.id })];
   if (opts.ask) parts.push(t(`reports:${opts.ask}`));
   parts.push(t('safety.reply'));
   if (report.casualties) {
-    parts.push(t('reports:emergency', { emergency: ctx.config.emergencyNumber }));
-    const rehab = rehabService(ctx, report.provincePcode);
+    const facts = countryFacts(ctx.config, opts.country);
+    parts.push(t('reports:emergency', { emergency: facts.emergencyNumber }));
+    const rehab = rehabService(ctx, report.provincePcode, opts.country);
     if (rehab) parts.push(t('reports:rehab', { service: rehab }));
   }
   return parts.join(' ');
@@ -114,8 +129,14 @@ export async function createReport(ctx: AppContext, tx: Tx, msg: ReportMessage):
   ({ after: report } = await changeStatus(tx, report.id, { to: 'triaged', actor: SYSTEM, at: now, note: `${tri.priority}: ${tri.reasons.join(', ') || 'no urgent signs'}` }));
   // A report that waits for its place is still routed at once when someone is hurt.
   if (!ask || report.priority === 'critical') report = await settle(ctx, tx, report, loc.adminLevel, ctx.clock.now());
-  if (report.casualties) await referVictimAssistance(ctx, tx, report, await placeName(tx, report));
-  return { reply: replyFor(ctx, report, { ask: ask ? 'askLocation' : undefined }), handledAs: ask ? 'report:ask_location' : 'report', reportId: report.id };
+  // Only casualties need the country (its emergency number and services): no lookup for other reports.
+  const country = report.casualties ? await reporterCountry(tx, msg, loc.country) : undefined;
+  if (report.casualties) await referVictimAssistance(ctx, tx, report, await placeName(tx, report), country);
+  return {
+    reply: replyFor(ctx, report, { ask: ask ? 'askLocation' : undefined, country }),
+    handledAs: ask ? 'report:ask_location' : 'report',
+    reportId: report.id,
+  };
 }
 
 /** The reporter's answer to "where is it?": completes the same report, or asks once more, or goes on without. */

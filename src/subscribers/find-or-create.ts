@@ -5,6 +5,7 @@ import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import type { Locale } from '../config.js';
 import { confidentLocale, guessLocale } from './language.js';
+import { countryFacts } from '../districts/countries.js';
 import type { Command } from './keywords.js';
 
 export async function findOrCreateSubscriber(
@@ -18,7 +19,10 @@ export async function findOrCreateSubscriber(
   // A keyword command's words are commands and names; a REPORT keyword starts an ordinary sentence.
   const isCommand = Boolean(kw && kw.command !== 'report');
   if (!existing) {
-    const guessed = guessLocale({ text: body, phone, keywordLocale: kw?.locale, isCommand, defaultLocale: ctx.config.defaultLocale });
+    const guessed = guessLocale({
+      text: body, phone, keywordLocale: kw?.locale, isCommand, defaultLocale: ctx.config.defaultLocale,
+      localeOf: (country) => countryFacts(ctx.config, country).locale,
+    });
     return tx.subscriber.create({ data: { phone, language: guessed, languageSource: 'guessed', source: 'sms' } });
   }
   // A guess is revised only by what the text says for sure (Khmer or Lao script, confident English or Spanish);

@@ -8,6 +8,8 @@ import { audit } from '../lib/audit.js';
 import { truncate } from '../lib/text.js';
 import { parseLanguage, type KeywordMatch } from './keywords.js';
 import { resolveDistrict, districtDisplayName } from '../districts/resolve-district.js';
+import { countryFacts } from '../districts/countries.js';
+import { subscriberCountry } from './phone.js';
 
 type Ctx = Pick<AppContext, 'i18n' | 'places' | 'clock' | 'config'>;
 
@@ -29,8 +31,10 @@ export async function handleKeyword(ctx: Ctx, tx: Tx, sub: Subscriber, kw: Keywo
       return stop(ctx, tx, sub);
     case 'start':
       return start(ctx, tx, sub);
-    case 'help':
-      return { reply: ctx.i18n.t(sub.language, 'help.text', { emergency: ctx.config.emergencyNumber }), handledAs: 'keyword:help' };
+    case 'help': {
+      const facts = countryFacts(ctx.config, await subscriberCountry(tx, sub));
+      return { reply: ctx.i18n.t(sub.language, 'help.text', { emergency: facts.emergencyNumber }), handledAs: 'keyword:help' };
+    }
     case 'lang':
       return lang(ctx, tx, sub, kw.rest);
     case 'yes':
