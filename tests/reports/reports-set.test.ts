@@ -7,8 +7,7 @@ import { evaluateParse } from '../../src/reports/parse/evaluate-parse.js';
 import { createPlaceMatcher } from '../../src/districts/place-matcher.js';
 import { parseCodCsv } from '../../src/districts/cod-csv.js';
 import { DEMO_GAZETTEER } from '../../src/demo/seed-demo.js';
-import { importGazetteer } from '../../src/districts/import-gazetteer.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { createTestAppWithDemoGazetteer, type TestApp } from '../support/app.js';
 import { randomKhPhone, randomLaPhone, randomCoPhone } from '../support/factories.js';
 
 const FLOORS = {
@@ -20,9 +19,7 @@ const FLOORS = {
 describe('the parser over the labelled reports', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
-    await importGazetteer(t.ctx.prisma, readFileSync(DEMO_GAZETTEER));
-    t.ctx.places.invalidate();
+    t = await createTestAppWithDemoGazetteer();
   });
   afterAll(() => t.close());
 

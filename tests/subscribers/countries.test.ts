@@ -3,20 +3,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { createTestAppWithDemoGazetteer, type TestApp } from '../support/app.js';
 import { randomCoPhone, randomKhPhone, randomLaPhone } from '../support/factories.js';
-import { importGazetteer } from '../../src/districts/import-gazetteer.js';
-import { DEMO_GAZETTEER } from '../../src/demo/seed-demo.js';
 import { ConfigError, testConfig } from '../../src/config.js';
 import { countryFacts } from '../../src/districts/countries.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ EMERGENCY_NUMBER: '999' });
-  await importGazetteer(t.ctx.prisma, readFileSync(DEMO_GAZETTEER));
-  t.ctx.places.invalidate();
+  t = await createTestAppWithDemoGazetteer({ EMERGENCY_NUMBER: '999' });
 });
 afterAll(() => t.close());
 

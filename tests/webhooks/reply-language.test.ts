@@ -1,17 +1,12 @@
 // The reply language, end to end through the webhook and the worker (issue 10): the language a report is written
 // in decides when it is sure; romanised Khmer keeps the country's language; LANG overrides everything.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { createTestAppWithDemoGazetteer, type TestApp } from '../support/app.js';
 import { randomKhPhone, randomLaPhone } from '../support/factories.js';
-import { importGazetteer } from '../../src/districts/import-gazetteer.js';
-import { DEMO_GAZETTEER } from '../../src/demo/seed-demo.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp();
-  await importGazetteer(t.ctx.prisma, readFileSync(DEMO_GAZETTEER));
-  t.ctx.places.invalidate();
+  t = await createTestAppWithDemoGazetteer();
 });
 afterAll(() => t.close());
 
