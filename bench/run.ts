@@ -1,7 +1,7 @@
 // Benchmark runner: `npm run bench -- [suite...] [--db pglite|postgres]`. No suite names runs them all.
 // Each suite writes bench/results/<suite>-<timestamp>.{json,md}, <suite>-latest[-<db>].{json,md}. A missed
 // target prints a FAIL line but exits 0 (benchmarks inform); an exception exits 1.
-import { openBenchDatabase, DEFAULT_POSTGRES_URL, type BenchDatabase, type DatabaseChoice } from './lib/database.js';
+import { describeUrl, openBenchDatabase, DEFAULT_POSTGRES_URL, type BenchDatabase, type DatabaseChoice } from './lib/database.js';
 import { codeInfo, loadAverage, machineInfo, relativePath, renderMarkdown, summaryLines, writeReport, type BenchReport } from './lib/report.js';
 import { runOutboxBench, type SuiteOutput } from './outbox.js';
 
@@ -11,25 +11,34 @@ const SUITES: Record<string, Suite> = {
   outbox: (database) => runOutboxBench(database),
   campaigns: async (database) => (await import('./campaigns.js')).runCampaignsBench(database),
   inbound: async (database) => (await import('./inbound.js')).runInboundBench(database),
+  faults: async (database) => (await import('./faults.js')).runFaultsBench(database),
 };
 
-const USAGE = `usage: npm run bench -- [suite...] [--db pglite|postgres]
+/** Suites that run the service as separate processes: they need a server, never an in-process PGlite. */
+const POSTGRES_ONLY = new Set(['faults']);
+
+const USAGE = `usage: npm run bench -- [suite...] [--db pglite|postgres] [--quick]
   suites: ${Object.keys(SUITES).join(', ')} (default: all)
   --db pglite     in-memory PGlite (default)
   --db postgres   a throwaway schema on BENCH_DATABASE_URL, or ${DEFAULT_POSTGRES_URL}
-  BENCH_DATABASE_URL set in the environment selects postgres unless --db pglite is given.`;
+  --quick         shorter runs for development (suites that support it: faults); same as BENCH_QUICK=1
+  BENCH_DATABASE_URL set in the environment selects postgres unless --db pglite is given.
+  faults always runs on PostgreSQL (the service runs as separate processes).`;
 
 class UsageError extends Error {}
 
-export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): { suites: string[]; database: DatabaseChoice } {
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): { suites: string[]; database: DatabaseChoice; quick: boolean } {
   const names: string[] = [];
   let db: string | undefined;
+  let quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') throw new UsageError('');
     if (a === '--db') {
       db = argv[++i];
       if (db === undefined) throw new UsageError('--db needs a value: pglite or postgres');
+    } else if (a === '--quick') {
+      quick = true;
     } else if (a.startsWith('--db=')) {
       db = a.slice('--db='.length);
     } else if (a.startsWith('-')) {
@@ -48,13 +57,18 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   else if (db === 'pglite') database = { kind: 'pglite' };
   else if (db === 'postgres' || db === 'pg') database = { kind: 'postgres', url: envUrl ?? DEFAULT_POSTGRES_URL };
   else throw new UsageError(`--db must be pglite or postgres, not ${db}`);
-  return { suites: names.length ? [...new Set(names)] : Object.keys(SUITES), database };
+  return { suites: names.length ? [...new Set(names)] : Object.keys(SUITES), database, quick };
 }
 
 async function runSuite(name: string, choice: DatabaseChoice): Promise<BenchReport> {
   const startedAt = new Date().toISOString();
   const machine = machineInfo();
   const code = codeInfo();
+  if (POSTGRES_ONLY.has(name) && choice.kind === 'pglite') {
+    const url = process.env.BENCH_DATABASE_URL || DEFAULT_POSTGRES_URL;
+    process.stderr.write(`[${name}] runs the service as child processes: on PostgreSQL (${describeUrl(url)}), not PGlite\n`);
+    choice = { kind: 'postgres', url };
+  }
   const database = await openBenchDatabase(choice);
   process.stderr.write(`[${name}] on ${database.info.kind} (${database.info.location}${database.info.schema ? `, schema ${database.info.schema}` : ''})\n`);
   let out: SuiteOutput;
@@ -77,6 +91,8 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return err.message ? 2 : 0;
   }
+  // Suites read it from the environment, like a run started with BENCH_QUICK=1.
+  if (args.quick) process.env.BENCH_QUICK = '1';
   for (const name of args.suites) {
     const report = await runSuite(name, args.database);
     const paths = writeReport(report);

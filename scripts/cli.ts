@@ -14,7 +14,7 @@ export async function withDatabase<T>(fn: (db: Database, config: Config) => Prom
     }
     throw err;
   }
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, ...config.databaseTimeouts });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, ...config.databaseTimeouts, ...(config.databaseSchema ? { schema: config.databaseSchema } : {}) });
   try {
     await migrate(db, { log: (m) => console.error(m) });
     return await fn(db, config);

@@ -4,7 +4,7 @@ import { migrate, migrationStatus } from '../src/lib/migrate.js';
 import { loadConfig } from '../src/config.js';
 
 const config = loadConfig();
-const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, ...config.databaseTimeouts });
+const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, ...config.databaseTimeouts, ...(config.databaseSchema ? { schema: config.databaseSchema } : {}) });
 try {
   if (process.argv.includes('--status')) {
     console.log(JSON.stringify(await migrationStatus(db), null, 2));

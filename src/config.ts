@@ -113,6 +113,8 @@ const ConfigSchema = z
         .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
         .optional(),
     ),
+    // A schema other than public on the PostgreSQL server (benchmarks and drills run in a throwaway one).
+    DATABASE_SCHEMA: optionalString.pipe(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain SQL identifier').optional()),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     // Bounds on every wait for PostgreSQL (ignored with the embedded database); 0 turns a server-side one off.
     DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
@@ -220,6 +222,7 @@ function toConfig(env: z.output<typeof ConfigSchema>) {
     instanceId: env.INSTANCE_ID ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL,
+    databaseSchema: env.DATABASE_SCHEMA,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     databaseTimeouts: {
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,

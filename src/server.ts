@@ -28,6 +28,7 @@ async function main() {
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
     poolSize: config.databasePoolSize,
     ...config.databaseTimeouts,
     applicationName: `hazardline:${config.instanceId}`,

@@ -13,6 +13,8 @@ export type DatabaseChoice = { kind: 'pglite' } | { kind: 'postgres'; url: strin
 export interface BenchDatabase {
   db: Database;
   info: DatabaseInfo;
+  /** PostgreSQL only: the server URL as given (password included), for child processes and raw clients. */
+  url?: string;
   cleanup(): Promise<void>;
 }
 
@@ -49,7 +51,7 @@ export async function openBenchDatabase(choice: DatabaseChoice, poolSize = 10): 
     db = await openDatabase({ databaseUrl: choice.url, schema, poolSize });
     await migrate(db);
     const info: DatabaseInfo = { kind: 'postgres', location: describeUrl(choice.url), schema, serverVersion: await serverVersion(db) };
-    return { db, info, cleanup };
+    return { db, info, url: choice.url, cleanup };
   } catch (err) {
     await cleanup().catch(() => {});
     throw err;

@@ -48,6 +48,10 @@ export interface LoadOptions {
   total?: number;
   /** Stop starting new items after this long. With total, whichever comes first. */
   durationMs?: number;
+  /** After this long (ms from the start) no attempt is started, retries included: the run's hard bound. */
+  deadlineMs?: number;
+  /** Open-loop pacing: item i starts no earlier than i / ratePerSecond after the start (still ≤ concurrency). */
+  ratePerSecond?: number;
   makeRequest(i: number): LoadRequest;
   /** Per-attempt timeout, ms (default 10 s). A timed-out attempt counts as error TIMEOUT. */
   timeoutMs?: number;
@@ -174,7 +178,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let attemptsTotal = 0;
   const started = performance.now();
   const stopAt = o.durationMs === undefined ? Infinity : started + o.durationMs;
-  const more = () => next < limit && performance.now() < stopAt && !o.signal?.aborted;
+  const deadline = o.deadlineMs === undefined ? Infinity : started + o.deadlineMs;
+  const more = () => next < limit && performance.now() < Math.min(stopAt, deadline) && !o.signal?.aborted;
 
   async function item(i: number): Promise<void> {
     const req = o.makeRequest(i);
@@ -190,7 +195,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       else errors++;
       const retryable = a.status === 0 || retryOn(a.status);
       if (!retryable || attempt >= retry.attempts) break;
-      await sleep(typeof retry.delayMs === 'function' ? retry.delayMs(attempt) : retry.delayMs);
+      const wait = typeof retry.delayMs === 'function' ? retry.delayMs(attempt) : retry.delayMs;
+      if (performance.now() + wait >= deadline) break;
+      await sleep(wait);
     }
     if (a.status >= 200 && a.status < 300) ok++;
     else failed++;
@@ -206,7 +213,15 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   }
 
   async function worker(): Promise<void> {
-    while (more()) await item(next++);
+    while (more()) {
+      const i = next++;
+      if (o.ratePerSecond) {
+        const wait = started + (i / o.ratePerSecond) * 1000 - performance.now();
+        if (wait > 0) await sleep(wait);
+        if (performance.now() >= deadline) break;
+      }
+      await item(i);
+    }
   }
 
   try {

@@ -67,7 +67,7 @@ export function createDevTransport(opts: DevTransportOptions): DevTransport {
     },
     async findSent(q: SentQuery) {
       const messages = sent
-        .filter((s) => s.kind === 'sms' && s.to === q.to && s.at >= q.since && (q.body === undefined || s.body === q.body))
+        .filter((s) => s.kind === 'sms' && s.to === q.to && s.at >= q.since && (!q.until || s.at <= q.until) && (q.body === undefined || s.body === q.body))
         .reverse()
         .map((s) => ({
           providerId: s.providerId, to: s.to, body: s.body, status: 'delivered' as const, providerStatus: 'delivered', errorCode: null, createdAt: s.at,

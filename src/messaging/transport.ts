@@ -48,6 +48,8 @@ export interface CallRequest {
 export interface SentQuery {
   to: string;
   since: Date;
+  /** The end of the window, so a number that gets many messages (a team phone) is searched in a bounded slice. */
+  until?: Date | undefined;
   body?: string | undefined;
 }
 

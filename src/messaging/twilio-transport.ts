@@ -26,7 +26,9 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 const TWILIO_API_HOST = /^api(\.[a-z0-9-]+)*\.twilio\.com$/i;
 const CALL_EVENTS = ['initiated', 'ringing', 'answered', 'completed'];
 /** Enough for every message one number got in a few minutes; a lookup never pages through history. */
-const FIND_LIMIT = 100;
+// A team phone may get hundreds of alerts in the reconcile window during a flood of reports: page through up to
+// this many (1,000 a page), inside [since, until], rather than trusting only the newest few.
+const FIND_LIMIT = 5_000;
 // Twilio's message statuses in the Transport's terms.
 const LISTED_STATUS: Record<string, SentMessage['status']> = {
   accepted: 'queued', scheduled: 'queued', queued: 'queued', sending: 'sent', sent: 'sent',
@@ -104,7 +106,7 @@ export function createTwilioTransport(opts: TwilioTransportOptions): Transport {
         list.filter((m) => m.direction.startsWith('outbound') && m.to === q.to && (q.body === undefined || m.body === q.body));
       try {
         // DateSent> matches what has left Twilio's queue; that is what the dispatcher mostly looks for.
-        const sent = pick(await client.messages.list({ to: q.to, dateSentAfter: q.since, limit: FIND_LIMIT }));
+        const sent = pick(await client.messages.list({ to: q.to, dateSentAfter: q.since, ...(q.until ? { dateSentBefore: q.until } : {}), limit: FIND_LIMIT, pageSize: 1000 }));
         let found = sent;
         if (found.length === 0) {
           // A message still queued at Twilio has no date_sent and escapes that filter: look at the newest few.

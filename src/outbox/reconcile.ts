@@ -43,6 +43,7 @@ interface UnknownRow {
 }
 
 /** Our clocks and Twilio's differ; a look this far back costs little and misses nothing. */
+const UNTIL_WINDOW_MS = 15 * 60_000;
 const SINCE_MARGIN_MS = 60_000;
 /** While the provider is unreachable, rows are asked about again after this long. */
 const UNREACHABLE_RETRY_MS = 5_000;
@@ -79,6 +80,8 @@ export async function reconcileUnknown(
     const looked = await transport.findSent({
       to: row.recipient,
       since: new Date(new Date(row.startedAt).getTime() - SINCE_MARGIN_MS),
+      // Twilio sends within seconds of accepting; anything queued longer is found by the queued-message look.
+      until: new Date(new Date(row.startedAt).getTime() + UNTIL_WINDOW_MS),
       body: row.body,
     });
     if (!looked.ok) {

@@ -23,7 +23,7 @@ export function createTwilioWebhookRouter(ctx: AppContext) {
   router.post('/sms', async (req, res) => {
     const body = InboundSmsSchema.parse(req.body);
     const { stored } = await storeInbound(
-      ctx.prisma,
+      ctx.database,
       {
         messageSid: body.MessageSid,
         from: body.From,

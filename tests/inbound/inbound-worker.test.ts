@@ -36,7 +36,7 @@ describe('the webhook stores and answers; the worker processes', () => {
     const res = await t.postTwilio(SMS, params).expect(200);
     expect(res.type).toBe('text/xml');
     expect(res.text).toMatch(/<Response\/>$/);
-    expect(await inboundOf(params.MessageSid)).toMatchObject({ state: 'pending', handledAs: null, attempts: 0 });
+    expect(await inboundOf(params.MessageSid)).toMatchObject({ state: 'pending', handledAs: null, attempts: 0, receivedAt: t.clock.now(), fromPhone: phone });
     expect(await t.ctx.prisma.hazardReport.count({ where: { reporterPhone: phone } })).toBe(0);
 
     expect(await t.inbound.drain()).toBeGreaterThanOrEqual(1);

@@ -93,7 +93,7 @@ describe.each(['hang', 'slow', 'reset', '429', '503'] as const)('when Twilio %s 
     let worst = 0;
     while (performance.now() < until) {
       const [, health] = await timed(() => request(t.app).get('/health').expect(200));
-      const sms = inboundSms(randomKhPhone(), 'HELP');
+      const sms = inboundSms(randomKhPhone(), 'HELP', { AccountSid: fake.accountSid });
       const [, hook] = await timed(() => t.postTwilio('/webhooks/twilio/sms', sms).expect(200));
       // Another writer touching the very rows the dispatcher holds is not blocked by it.
       const [, write] = await timed(() =>

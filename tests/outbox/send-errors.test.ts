@@ -158,6 +158,23 @@ describe('transient errors', () => {
     expect(await outboxRow(prisma, row.id)).toMatchObject({ status: 'sent', attempts: 1, providerId: requestsFor(body)[0]!.sid, claimedBy: null });
   });
 
+  it('when a team phone got hundreds of newer messages after the unknown one, then reconcile still finds it and sends nothing twice', async () => {
+    const sub = await createSubscriber(prisma);
+    const body = uniqueBody('Alert: cluster bomblets in the rice field.');
+    const row = await enqueue(prisma, { kind: 'alert', to: sub.phone, body, subscriberId: sub.id });
+    fake.failNext(1, { timeout: true });
+    const dispatcher = createTestDispatcher(prisma, fakeTransport(fake, { timeoutMs: 300 }), { retryBaseMs: 60_000, reconcileGraceMs: 0 });
+    await dispatcher.drain();
+    expect(await outboxRow(prisma, row.id)).toMatchObject({ status: 'unknown' });
+    // A flood of later alerts to the same phone: the lost one is no longer among the newest hundred.
+    for (let i = 0; i < 150; i++) await enqueue(prisma, { kind: 'alert', to: sub.phone, body: uniqueBody(`Alert ${i}`) });
+    await dispatcher.drain();
+
+    expect(await dispatcher.reconcile()).toMatchObject({ found: 1, resent: 0 });
+    expect(requestsFor(body)).toHaveLength(1);
+    expect(await outboxRow(prisma, row.id)).toMatchObject({ status: 'sent', providerId: requestsFor(body)[0]!.sid });
+  });
+
   it('when an alert send times out and Twilio never took it, then reconcile sends it again once Twilio has had time to show it', async () => {
     const sub = await createSubscriber(prisma);
     const body = uniqueBody('Alert: UXO near the school.');
