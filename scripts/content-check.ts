@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_SEGMENTS, checkContent, formatContentReport } from '../src/content/check-content.js';
 import { MESSAGES_DIR, readContentLibrary } from '../src/content/library.js';
 import { LOCALES_DIR, loadResources } from '../src/lib/i18n.js';
+import { checkPrompts, formatPromptReport } from '../src/content/check-prompts.js';
 
 function usage(problem: string): never {
   console.error(`${problem}\nusage: npm run content:check -- [--messages DIR] [--locales DIR]   (env CONTENT_MAX_SEGMENTS, default ${DEFAULT_MAX_SEGMENTS})`);
@@ -39,7 +40,16 @@ try {
 }
 
 const { library, problems } = readContentLibrary(messagesDir);
-const result = checkContent({ library, resources, maxSegments, messagesDir, libraryProblems: problems });
+const messagesResult = checkContent({ library, resources, maxSegments, messagesDir, libraryProblems: problems });
+// The hotline's prompts are checked with the messages: their findings join the same report and verdict.
+const prompts = checkPrompts({ resources, messagesDir });
+const result = {
+  ...messagesResult,
+  errors: [...messagesResult.errors, ...prompts.errors],
+  warnings: [...messagesResult.warnings, ...prompts.warnings],
+  ok: messagesResult.ok && prompts.errors.length === 0,
+};
 console.log(`Content library: ${messagesDir}\nLocales: ${localesDir}\n`);
+console.log(`${formatPromptReport(prompts)}\n`);
 console.log(formatContentReport(result));
 process.exitCode = result.ok ? 0 : 1;

@@ -6,6 +6,7 @@ import { errorHandler, notFound, requestId, requireContentType } from './lib/htt
 import { authenticate } from './auth/auth.middleware.js';
 import { createOpsRouter } from './ops/ops.routes.js';
 import { createTwilioWebhookRouter } from './webhooks/twilio.routes.js';
+import { createVoiceOutRouter } from './webhooks/voice-out.routes.js';
 import { createSubscribersRouter } from './subscribers/subscribers.routes.js';
 import { createDistrictsRouter } from './districts/districts.routes.js';
 import { createOutboxRouter } from './outbox/outbox.routes.js';
@@ -14,6 +15,7 @@ import { createReportsRouter } from './reports/reports.routes.js';
 import { createTeamsRouter } from './alerts/teams.routes.js';
 import { createCampaignsRouter } from './campaigns/campaigns.routes.js';
 import { createAudioRouter } from './campaigns/audio.routes.js';
+import { createRecordingLinkRouter } from './ivr/recording-link.routes.js';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -47,8 +49,11 @@ export function createApp(ctx: AppContext): Express {
   });
 
   app.use(createOpsRouter(ctx));
+  // Outbound calls' answer and menu, inbound calls' status: its routes first, each signature-checked itself.
+  app.use('/webhooks/twilio', createVoiceOutRouter(ctx));
   app.use('/webhooks/twilio', createTwilioWebhookRouter(ctx));
   app.use('/audio', createAudioRouter());
+  app.use('/r', createRecordingLinkRouter(ctx));
 
   const api = express.Router();
   api.use(authenticate(ctx));
@@ -59,7 +64,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/reports', createReportsRouter(ctx));
   api.use('/teams', createTeamsRouter(ctx));
   api.use('/campaigns', createCampaignsRouter(ctx));
-  app.use('/api', requireContentType('application/json', 'text/csv', 'text/plain', 'application/csv'), api);
+  app.use('/api', requireContentType('application/json', 'application/geo+json', 'text/csv', 'text/plain', 'application/csv'), api);
 
   app.use(notFound());
   app.use(errorHandler());

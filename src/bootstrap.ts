@@ -8,6 +8,7 @@ import { createI18n } from './lib/i18n.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createMetrics } from './lib/metrics.js';
 import { createPlaceIndex } from './districts/place-index.js';
+import { createBoundaryIndex } from './districts/boundary-index.js';
 import { createKeywordTable } from './subscribers/keywords.js';
 import { createTransport } from './messaging/index.js';
 import type { Transport } from './messaging/transport.js';
@@ -18,6 +19,7 @@ import { SUPPORTED_LOCALES } from './config.js';
 import { createInboundWorker, type InboundWorker } from './inbound/inbound-worker.js';
 import { onSendFailure } from './outbox/send-failures.js';
 import { escalateAfterFailedSend } from './alerts/escalation.js';
+import { retryUnansweredCall } from './campaigns/voice-retry.js';
 
 export function buildContext(
   config: Config,
@@ -35,6 +37,7 @@ export function buildContext(
     clock: opts.clock ?? systemClock,
     metrics: createMetrics(database.prisma, { defaults: opts.defaultMetrics ?? false, database }),
     places: createPlaceIndex(database.prisma),
+    boundaries: createBoundaryIndex(database.prisma),
     keywords: createKeywordTable(i18n.resources),
     transport: opts.transport ?? createTransport(config, log),
     vocabulary: buildVocabulary(
@@ -45,8 +48,12 @@ export function buildContext(
     outbox: { notify() {} },
     inbound: { notify() {} },
   };
-  // An alert SMS or call that fails for good escalates at once (the outbox cannot import alerts/).
-  onSendFailure(database.prisma, async (failure) => void (await escalateAfterFailedSend(ctx, failure)));
+  // An alert SMS or call that fails for good escalates at once; an unanswered campaign call is tried again on
+  // its campaign's ladder (the outbox cannot import alerts/ or campaigns/).
+  onSendFailure(database.prisma, async (failure) => {
+    await escalateAfterFailedSend(ctx, failure);
+    await retryUnansweredCall(ctx, failure);
+  });
   return ctx;
 }
 
@@ -90,6 +97,7 @@ export function dispatcherOptionsFrom(c: Config): DispatcherOptions {
     publicBaseUrl: c.publicBaseUrl,
     reconcileGraceMs: c.outbox.reconcileGraceMs,
     reconcileResendAfterMs: c.outbox.reconcileResendAfterMs,
+    machineDetection: c.outboundVoice.machineDetection,
   };
 }
 

@@ -181,6 +181,17 @@ const ConfigSchema = z
     SMS_SEGMENT_PRICES: optionalString.pipe(jsonPrices.optional()),
     CAMPAIGN_CURRENCY: z.string().trim().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
 
+    // Outbound voice: campaign and alert calls, their retries, and calling back missed calls.
+    VOICE_MACHINE_DETECTION: optionalString.pipe(bool.optional()),
+    VOICE_RETRY_MINUTES: z
+      .string()
+      .trim()
+      .default('15,30,60')
+      .transform((v) => (v === '' ? [] : v.split(',').map((m) => Number(m.trim()))))
+      .pipe(z.array(z.number().int('must be whole minutes, e.g. 15,30,60').min(1).max(24 * 60)).max(10)),
+    VOICE_CALLBACK_ON_MISSED: optionalString.pipe(bool.optional()),
+    VOICE_CALLBACK_WINDOW_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+
     JSON_BODY_LIMIT: z.string().default('100kb'),
     IMPORT_BODY_LIMIT: z.string().default('20mb'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
@@ -298,6 +309,15 @@ function toConfig(env: z.output<typeof ConfigSchema>) {
       segmentPrice: env.SMS_SEGMENT_PRICE,
       segmentPrices: env.SMS_SEGMENT_PRICES ?? {},
       currency: env.CAMPAIGN_CURRENCY,
+    },
+    outboundVoice: {
+      /** Answering-machine detection on campaign and alert calls. */
+      machineDetection: env.VOICE_MACHINE_DETECTION ?? true,
+      /** The retry ladder of a voice campaign that does not set its own: minutes before each retry. */
+      retryMinutes: env.VOICE_RETRY_MINUTES,
+      callbackOnMissed: env.VOICE_CALLBACK_ON_MISSED ?? false,
+      /** A number called back is not called back again within this many minutes. */
+      callbackWindowMinutes: env.VOICE_CALLBACK_WINDOW_MINUTES,
     },
     jsonBodyLimit: env.JSON_BODY_LIMIT,
     importBodyLimit: env.IMPORT_BODY_LIMIT,

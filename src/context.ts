@@ -7,6 +7,7 @@ import type { I18n } from './lib/i18n.js';
 import type { Clock } from './lib/clock.js';
 import type { Metrics } from './lib/metrics.js';
 import type { PlaceIndex } from './districts/place-index.js';
+import type { BoundaryIndex } from './districts/boundary-index.js';
 import type { KeywordTable } from './subscribers/keywords.js';
 import type { Transport } from './messaging/transport.js';
 import type { CompiledVocabulary } from './reports/parse/vocabulary.js';
@@ -20,6 +21,8 @@ export interface AppContext {
   clock: Clock;
   metrics: Metrics;
   places: PlaceIndex;
+  /** Boundary polygons for point-in-polygon district lookup, in memory (rebuilt after an import). */
+  boundaries: BoundaryIndex;
   keywords: KeywordTable;
   transport: Transport;
   /** Words the report parser looks for, from every locale's reports.json. */

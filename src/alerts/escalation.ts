@@ -10,6 +10,7 @@ import type { ReportStatus } from '../generated/prisma/enums.js';
 import type { AppContext } from '../context.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { sayTwiml, voiceFor } from '../messaging/twiml.js';
+import { VOICE_PATHS } from '../messaging/voice-urls.js';
 import { isOpen } from '../lib/report-status.js';
 import { SYSTEM } from '../lib/actor.js';
 import { formatAlert } from './format-alert.js';
@@ -162,7 +163,11 @@ async function advance(ctx: Ctx, tx: Tx, alert: DueAlert, now: Date, why?: strin
         location: spokenPlace(place, report) ?? t('teams:unknownPlace'),
         minutes,
       });
-      await send(ctx, tx, alert, 2, { kind: 'call', to: { ...to, locale }, body: sayTwiml(text, first.language) });
+      // Served by the answer route once answering-machine detection has spoken: the alert, then "press 1 to
+      // acknowledge" for a person; the alert and "reply ACK by SMS" for a machine, which also escalates at once.
+      await send(ctx, tx, alert, 2, {
+        kind: 'call', to: { ...to, locale }, body: sayTwiml(text, first.language), callUrl: VOICE_PATHS.answer, machineDetection: 'DetectMessageEnd',
+      });
       return { channel: 'voice', to };
     },
     // Whoever coordinates when a team does not answer.
@@ -249,9 +254,17 @@ export async function escalateAfterFailedSend(ctx: Ctx & Pick<AppContext, 'outbo
   }
 }
 
-async function send(ctx: Ctx, tx: Tx, alert: DueAlert, step: number, msg: { kind: 'escalation' | 'call'; to: Recipient; body: string }) {
+async function send(
+  ctx: Ctx,
+  tx: Tx,
+  alert: DueAlert,
+  step: number,
+  msg: { kind: 'escalation' | 'call'; to: Recipient; body: string; callUrl?: string; machineDetection?: 'DetectMessageEnd' },
+) {
   await enqueue(tx, {
     kind: msg.kind,
+    callUrl: msg.callUrl ?? null,
+    machineDetection: msg.machineDetection ?? null,
     to: msg.to.phone,
     body: msg.body,
     locale: msg.to.locale,

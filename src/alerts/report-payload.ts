@@ -30,6 +30,8 @@ export function reportPayload(r: HazardReport, extra: { place?: string | null; c
         admin: extra.chain?.map((u) => ({ pcode: u.pcode, level: u.level, name: u.nameEn, nameLocal: u.nameLocal })),
       },
       mediaUrls: r.mediaUrls,
+      // Voice reports: the short link (redirects to the recording once Twilio has it) and the recording itself.
+      recording: r.recordingLink ? { link: r.recordingLink, url: r.recordingUrl } : null,
       duplicateOfId: r.duplicateOfId,
       teamId: r.teamId,
       createdAt: r.createdAt.toISOString(),

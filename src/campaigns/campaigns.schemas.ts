@@ -83,12 +83,20 @@ export const CreateCampaignBodySchema = z
     quietHours: QuietHoursSchema.optional(),
     maxPerSubscriberPerWeek: z.number().int().min(1).max(100).optional(),
     variables: z.strictObject({ hotline: z.string().trim().min(1).max(40) }).partial().optional(),
+    /**
+     * Voice only: minutes to wait before each new try of a call that was busy, not answered or failed
+     * ([15, 30, 60]: three retries); [] = none. Default VOICE_RETRY_MINUTES.
+     */
+    voiceRetryMinutes: z.array(z.number().int().min(1).max(24 * 60)).max(10).optional(),
     /** Create without scheduling (status draft); POST /:id/schedule starts it. */
     draft: z.boolean().optional(),
   })
   .superRefine((b, ctx) => {
     if (Boolean(b.message) === Boolean(b.text)) {
       ctx.addIssue({ code: 'custom', path: ['message'], message: 'give either "message" (a content library id) or "text" (per-locale text), not both' });
+    }
+    if (b.voiceRetryMinutes && b.channel !== 'voice') {
+      ctx.addIssue({ code: 'custom', path: ['voiceRetryMinutes'], message: 'only voice campaigns retry calls' });
     }
     if (b.text && Object.keys(b.text).length === 0) {
       ctx.addIssue({ code: 'custom', path: ['text'], message: 'must hold the text of at least one locale' });

@@ -84,6 +84,7 @@ export function serializeCampaign(c: Campaign) {
       : { at: c.scheduleAt, timezone: c.timezone },
     quietHours: c.quietStart && c.quietEnd ? { start: c.quietStart, end: c.quietEnd } : null,
     maxPerSubscriberPerWeek: c.maxPerSubscriberPerWeek,
+    ...(c.channel === 'voice' ? { voiceRetryMinutes: c.voiceRetryMinutes } : {}),
     variables: c.variables,
     nextRunAt: c.nextRunAt,
     lastRunAt: c.lastRunAt,
@@ -100,7 +101,7 @@ export async function getCampaign(ctx: Pick<AppContext, 'prisma'>, id: number) {
 }
 
 export async function describeCampaign(ctx: Pick<AppContext, 'prisma'>, c: Campaign) {
-  const audience = await countAudience(ctx.prisma, { targetPcodes: c.districts, languages: c.languages });
+  const audience = await countAudience(ctx.prisma, { targetPcodes: c.districts, languages: c.languages, channel: c.channel });
   const { runs, totals } = await campaignRunStats(ctx.prisma, c.id);
   const upcoming = c.nextRunAt && (c.status === 'scheduled' || c.status === 'running') ? [c.nextRunAt, ...upcomingOccurrences(scheduleOf(c), c.nextRunAt, 4)] : [];
   return { ...serializeCampaign(c), upcoming, audience, totals, runs };

@@ -82,6 +82,7 @@ export async function createCampaign(ctx: Ctx, body: CreateCampaignBody, actor: 
         quietStart: body.quietHours?.start ?? null,
         quietEnd: body.quietHours?.end ?? null,
         maxPerSubscriberPerWeek: body.maxPerSubscriberPerWeek ?? null,
+        voiceRetryMinutes: body.channel === 'voice' ? (body.voiceRetryMinutes ?? ctx.config.outboundVoice.retryMinutes) : [],
         variables,
         nextRunAt: body.draft ? null : first,
         createdBy: actor.name,

@@ -15,6 +15,7 @@ import type { Db, DbOrTx } from '../lib/db.js';
 import { Prisma } from '../lib/db.js';
 import { PRIORITY } from '../outbox/enqueue.js';
 import { renderAll, type RenderUnit } from './render.js';
+import { VOICE_PATHS } from '../messaging/voice-urls.js';
 
 export interface FanOutInput {
   campaignId: number;
@@ -115,19 +116,26 @@ interface BreakdownRow {
 
 const VALID = Prisma.sql`s.status = 'active'::"SubscriberStatus" AND s.number_invalid_at IS NULL`;
 
+/** Pressed 9 in a campaign call ("stop these calls"): out of voice campaigns, counted with the opted out. */
+const voiceOut = (channel: 'sms' | 'voice') => (channel === 'voice' ? Prisma.sql`s.voice_opted_out_at IS NOT NULL` : Prisma.sql`false`);
+
 /**
  * The audience by (district, language) with the skip reasons that need no outbox lookup: one aggregate, a
  * few hundred rows back. `content` = the locales that have a text (null: do not count no_content).
  */
-async function audienceBreakdown(tx: DbOrTx, q: { districts: string[]; languages: string[]; content: string[] | null }): Promise<BreakdownRow[]> {
+async function audienceBreakdown(
+  tx: DbOrTx,
+  q: { districts: string[]; languages: string[]; content: string[] | null; channel: 'sms' | 'voice' },
+): Promise<BreakdownRow[]> {
   if (q.districts.length === 0) return [];
   const hasContent = q.content ? Prisma.sql`s.language = ANY(${q.content}::text[])` : Prisma.sql`true`;
+  const out = voiceOut(q.channel);
   const rows = await tx.$queryRaw<BreakdownRow[]>`
     SELECT s.district_pcode AS district, s.language,
-      count(*) FILTER (WHERE s.status = 'opted_out'::"SubscriberStatus")::int AS opted_out,
-      count(*) FILTER (WHERE s.status = 'active'::"SubscriberStatus")::int AS active,
-      count(*) FILTER (WHERE s.status = 'active'::"SubscriberStatus" AND s.number_invalid_at IS NOT NULL)::int AS invalid,
-      count(*) FILTER (WHERE ${VALID} AND NOT (${hasContent}))::int AS no_content
+      count(*) FILTER (WHERE s.status = 'opted_out'::"SubscriberStatus" OR (s.status = 'active'::"SubscriberStatus" AND ${out}))::int AS opted_out,
+      count(*) FILTER (WHERE s.status = 'active'::"SubscriberStatus" AND NOT (${out}))::int AS active,
+      count(*) FILTER (WHERE s.status = 'active'::"SubscriberStatus" AND NOT (${out}) AND s.number_invalid_at IS NOT NULL)::int AS invalid,
+      count(*) FILTER (WHERE ${VALID} AND NOT (${out}) AND NOT (${hasContent}))::int AS no_content
     FROM subscribers s
     WHERE s.district_pcode = ANY(${q.districts}::text[])
       AND s.status IN ('active'::"SubscriberStatus", 'opted_out'::"SubscriberStatus")
@@ -148,11 +156,15 @@ async function audienceBreakdown(tx: DbOrTx, q: { districts: string[]; languages
  * After the INSERT: the subscribers who could have had a row (valid, with a text) but got none, by (district,
  * language). Those are the capped ones. Only run when the counts say someone was capped.
  */
-async function cappedBreakdown(tx: DbOrTx, q: { districts: string[]; content: string[]; campaignId: number; runId: number; now: Date }) {
+async function cappedBreakdown(
+  tx: DbOrTx,
+  q: { districts: string[]; content: string[]; campaignId: number; runId: number; now: Date; channel: 'sms' | 'voice' },
+) {
   const rows = await tx.$queryRaw<{ district: string; language: string; n: number }[]>`
     SELECT s.district_pcode AS district, s.language, count(*)::int AS n
     FROM subscribers s
     WHERE s.district_pcode = ANY(${q.districts}::text[]) AND s.language = ANY(${q.content}::text[]) AND ${VALID}
+      AND NOT (${voiceOut(q.channel)})
       AND NOT EXISTS (
         SELECT 1 FROM outbox o
         WHERE o.subscriber_id = s.id AND o.kind = 'campaign'::"OutboxKind" AND o.created_at = ${q.now}::timestamp(3)
@@ -166,9 +178,14 @@ function add(into: Record<string, number>, key: string, n: number) {
 }
 
 /** How many a campaign to these targets would reach, for previews and cost estimates. Read-only. */
-export async function countAudience(prisma: Db, q: { targetPcodes: string[]; languages: string[] }): Promise<AudienceCount> {
+export async function countAudience(
+  prisma: Db,
+  q: { targetPcodes: string[]; languages: string[]; channel?: 'sms' | 'voice' },
+): Promise<AudienceCount> {
   const units = await targetDistricts(prisma, q.targetPcodes);
-  const rows = await audienceBreakdown(prisma, { districts: units.map((u) => u.pcode), languages: q.languages, content: null });
+  const rows = await audienceBreakdown(prisma, {
+    districts: units.map((u) => u.pcode), languages: q.languages, content: null, channel: q.channel ?? 'sms',
+  });
   const out: AudienceCount = { total: 0, byLanguage: {}, byDistrict: {}, optedOut: 0, invalid: 0 };
   for (const r of rows) {
     out.total += r.active;
@@ -203,6 +220,9 @@ export async function fanOut(prisma: Db, input: FanOutInput): Promise<FanOutStat
   );
   // Rendered before the transaction: an SMS text over the length cap fails here, with nothing queued.
   const texts = renderAll({ channel: input.channel, units, locales: content, templates: input.templates, variables: input.variables, escape: input.escape });
+  // A voice message is served by our answer route (the message, then "1 to hear again, 9 to stop"), after
+  // answering-machine detection has said who picked up; its own TwiML stays in the body.
+  const call = input.channel === 'voice' ? { url: VOICE_PATHS.answer, amd: 'DetectMessageEnd' } : { url: null, amd: null };
   const cap: FrequencyCap | null =
     input.maxPerSubscriberPerWeek === null ? null : { max: input.maxPerSubscriberPerWeek, since: new Date(input.now.getTime() - WEEK_MS) };
 
@@ -219,7 +239,7 @@ export async function fanOut(prisma: Db, input: FanOutInput): Promise<FanOutStat
         SELECT EXISTS (SELECT 1 FROM outbox WHERE campaign_id = ${input.campaignId}::int AND campaign_run_id = ${input.runId}::int) AS done`;
       if (guard?.done) return emptyStats();
 
-      const rows = await audienceBreakdown(tx, { districts, languages: input.languages, content });
+      const rows = await audienceBreakdown(tx, { districts, languages: input.languages, content, channel: input.channel });
       const stats = emptyStats();
       const eligible = new Map<string, number>(); // "district\tlanguage" → valid, with a text
       let eligibleTotal = 0;
@@ -236,17 +256,17 @@ export async function fanOut(prisma: Db, input: FanOutInput): Promise<FanOutStat
 
       const inserted = await tx.$executeRaw`
         INSERT INTO outbox (kind, channel, priority, recipient, sender, body, locale, encoding, segments, status,
-          next_attempt_at, campaign_id, campaign_run_id, subscriber_id, created_at, updated_at)
+          next_attempt_at, campaign_id, campaign_run_id, subscriber_id, created_at, updated_at, call_url, machine_detection)
         SELECT 'campaign'::"OutboxKind", ${input.channel}::text, ${PRIORITY.campaign}::int, s.phone, ${input.sender ?? null}::text,
           r.body, r.locale, r.encoding, r.segments, 'pending'::"OutboxStatus",
           ${input.notBefore ?? input.now}::timestamp(3), ${input.campaignId}::int, ${input.runId}::int, s.id,
-          ${input.now}::timestamp(3), ${input.now}::timestamp(3)
+          ${input.now}::timestamp(3), ${input.now}::timestamp(3), ${call.url}::text, ${call.amd}::text
         FROM unnest(
           ${texts.map((t) => t.district)}::text[], ${texts.map((t) => t.locale)}::text[], ${texts.map((t) => t.body)}::text[],
           ${texts.map((t) => t.encoding)}::text[], ${texts.map((t) => t.segments)}::int[]
         ) AS r(district, locale, body, encoding, segments)
         JOIN subscribers s ON s.district_pcode = r.district AND s.language = r.locale
-        WHERE ${VALID} ${cap ? Prisma.sql`AND ${underCap(cap)}` : Prisma.empty}`;
+        WHERE ${VALID} AND NOT (${voiceOut(input.channel)}) ${cap ? Prisma.sql`AND ${underCap(cap)}` : Prisma.empty}`;
 
       // The cap is applied once, by the INSERT; who it held back is what the INSERT left out. Usually nobody,
       // and then the counts above are the queued ones; otherwise one more aggregate splits them by group.
@@ -254,7 +274,9 @@ export async function fanOut(prisma: Db, input: FanOutInput): Promise<FanOutStat
       stats.skipped.frequency_cap = eligibleTotal - inserted;
       if (stats.skipped.frequency_cap > 0) {
         if (!cap) throw new Error(`fan-out of run ${input.runId} inserted ${inserted} rows, expected ${eligibleTotal}`);
-        const capped = await cappedBreakdown(tx, { districts, content, campaignId: input.campaignId, runId: input.runId, now: input.now });
+        const capped = await cappedBreakdown(tx, {
+          districts, content, campaignId: input.campaignId, runId: input.runId, now: input.now, channel: input.channel,
+        });
         for (const c of capped) {
           const key = `${c.district}\t${c.language}`;
           eligible.set(key, (eligible.get(key) ?? 0) - c.n);

@@ -19,7 +19,7 @@ export async function previewCampaign(ctx: Ctx, id: number) {
   const { templates, escape } = campaignTemplates(ctx, contentOf(c));
   const units = await targetDistricts(ctx.prisma, c.districts);
   const unitByCode = new Map(units.map((u) => [u.pcode, u]));
-  const audience = await countAudience(ctx.prisma, { targetPcodes: c.districts, languages: c.languages });
+  const audience = await countAudience(ctx.prisma, { targetPcodes: c.districts, languages: c.languages, channel: c.channel });
 
   // Reachable subscribers per (district, language): active with a valid number. The weekly frequency cap
   // is applied at run time and not estimated here.

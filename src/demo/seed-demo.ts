@@ -1,20 +1,26 @@
 // Demo data for `npm start` on a fresh machine: the north-west Cambodian districts shipped in
-// prisma/demo/gazetteer.csv and one clearance team covering them, so every flow can be tried at once.
-// Runs only when the tables are empty, so it never overwrites an operator's data.
+// prisma/demo/gazetteer.csv, their boundary polygons (prisma/demo/boundaries.geojson: geoBoundaries gbOpen,
+// CC BY 4.0, see prisma/demo/README.md) and one clearance team covering them, so every flow can be tried at
+// once. Runs only when the tables are empty, so it never overwrites an operator's data.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import { importGazetteer } from '../districts/import-gazetteer.js';
+import { importBoundaries } from '../districts/import-boundaries.js';
+import { AppError } from '../lib/errors.js';
 
 export const DEMO_GAZETTEER = fileURLToPath(new URL('../../prisma/demo/gazetteer.csv', import.meta.url));
-const DEMO_PROVINCES = ['01', '02', '13', '22', '24'];
+export const DEMO_BOUNDARIES = fileURLToPath(new URL('../../prisma/demo/boundaries.geojson', import.meta.url));
+export const DEMO_BOUNDARIES_SOURCE = 'geoBoundaries gbOpen (CC BY 4.0), demo provinces';
+export const DEMO_PROVINCES = ['01', '02', '13', '22', '24'];
 
 export async function seedDemo(prisma: Db, log: Logger): Promise<void> {
   if ((await prisma.adminUnit.count()) === 0) {
     const result = await importGazetteer(prisma, readFileSync(DEMO_GAZETTEER), { country: 'KH' });
     log.info({ units: result.units, byLevel: result.byLevel }, 'demo gazetteer imported');
   }
+  if ((await prisma.adminBoundary.count()) === 0) await seedDemoBoundaries(prisma, log);
   if ((await prisma.clearanceTeam.count()) === 0) {
     const provinces = await prisma.adminUnit.findMany({ where: { pcode: { in: DEMO_PROVINCES } }, select: { pcode: true } });
     await prisma.clearanceTeam.create({
@@ -32,5 +38,17 @@ export async function seedDemo(prisma: Db, log: Logger): Promise<void> {
       },
     });
     log.info('demo clearance team created (fake phone numbers; the dev transport sends nothing)');
+  }
+}
+
+// Also on an install that has the demo gazetteer from before boundaries existed. The P-codes are real, so an
+// operator's own Cambodian gazetteer takes them too; one of another country takes none, and that is no error.
+async function seedDemoBoundaries(prisma: Db, log: Logger) {
+  try {
+    const result = await importBoundaries(prisma, readFileSync(DEMO_BOUNDARIES), { source: DEMO_BOUNDARIES_SOURCE });
+    log.info({ imported: result.imported, skipped: result.errors.length }, 'demo district boundaries imported');
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === 'unprocessable')) throw err;
+    log.info('demo district boundaries skipped: the gazetteer has none of their P-codes');
   }
 }

@@ -1,13 +1,14 @@
 // /api/districts: the gazetteer as a tree or a flat list with subscriber counts, the place-name matcher,
-// and the COD-AB CSV import.
+// the COD-AB CSV import and the GeoJSON boundary import.
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { requireRole } from '../auth/auth.middleware.js';
 import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
-import { csvBody, requireContentType } from '../lib/http.js';
+import { csvBody, geoJsonBody, requireContentType } from '../lib/http.js';
 import { importGazetteer } from './import-gazetteer.js';
+import { importBoundaries } from './import-boundaries.js';
 import { listUnits, unitTree } from './districts.service.js';
 
 const LEVELS = ['province', 'district', 'commune', 'village'] as const;
@@ -24,6 +25,7 @@ const MatchQuerySchema = z.object({
 });
 
 const ImportQuerySchema = z.object({ country: z.string().regex(/^[A-Za-z]{2}$/).toUpperCase().default('KH') });
+const BoundariesQuerySchema = z.object({ source: z.string().trim().min(1).max(200).optional() });
 
 export function createDistrictsRouter(ctx: AppContext) {
   const router = Router();
@@ -61,6 +63,30 @@ export function createDistrictsRouter(ctx: AppContext) {
         actorType: 'api_key',
         action: 'gazetteer.import',
         details: { country, units: result.units, created: result.created, updated: result.updated, errors: result.errors.length },
+        requestId: req.id,
+      });
+      res.json(result);
+    },
+  );
+
+  router.post(
+    '/boundaries',
+    requireRole(),
+    requireContentType('application/geo+json', 'application/json'),
+    geoJsonBody(ctx.config),
+    async (req, res) => {
+      const { source } = BoundariesQuerySchema.parse(req.query);
+      if (typeof req.body !== 'string' || req.body.trim() === '') {
+        throw new AppError('validation_failed', 'The body must be a GeoJSON FeatureCollection (Content-Type application/geo+json)');
+      }
+      const result = await importBoundaries(ctx.prisma, req.body, { source });
+      // Before answering, so the next report located after this response already uses the new polygons.
+      await ctx.boundaries.reload();
+      await audit(ctx.prisma, {
+        actor: req.auth!.name,
+        actorType: 'api_key',
+        action: 'gazetteer.import_boundaries',
+        details: { source: source ?? null, imported: result.imported, created: result.created, updated: result.updated, errors: result.errors.length },
         requestId: req.id,
       });
       res.json(result);

@@ -115,9 +115,10 @@ export function createInboundWorker(ctx: AppContext, opts: InboundWorkerOptions)
     if (Date.now() - lastRecovery > (opts.claimTimeoutSeconds * 1000) / 2) await recover();
     const rows = await claimInbound(ctx.prisma, opts.instanceId, opts.batchSize);
     if (rows.length === 0) return 0;
-    // Warm the place index outside any transaction: PGlite has one connection, and a query on the plain
+    // Warm the place and boundary indexes outside any transaction: PGlite has one connection, and a query on the plain
     // client from inside an interactive transaction would wait for that transaction to end.
     await ctx.places.get();
+    await ctx.boundaries.refresh();
     // One message per sender per batch, so running the batch concurrently never reorders a sender's messages.
     let next = 0;
     const lanes = Array.from({ length: Math.min(opts.concurrency, rows.length) }, async () => {

@@ -138,6 +138,11 @@ function checkJsonText(value: unknown, path: (string | number)[], issues: { path
   return out;
 }
 
+/** Raw GeoJSON body (application/geo+json or application/json) for boundary imports, with the import limit. */
+export function geoJsonBody(config: { importBodyLimit: string }) {
+  return express.text({ type: ['application/geo+json', 'application/json'], limit: config.importBodyLimit });
+}
+
 /** Raw CSV body (text/csv or text/plain) for imports, with the larger import limit. */
 export function csvBody(config: { importBodyLimit: string }) {
   return express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: config.importBodyLimit });

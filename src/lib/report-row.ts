@@ -9,7 +9,7 @@ export const REPORT_COLUMNS = `id, status::text AS status, priority::text AS pri
   reporter_id AS "reporterId", locale, channel, lat, lon, accuracy_m AS "accuracyM", location_text AS "locationText",
   location_source AS "locationSource", location_confidence AS "locationConfidence", admin_pcode AS "adminPcode",
   district_pcode AS "districtPcode", province_pcode AS "provincePcode", casualties, context_flags AS "contextFlags",
-  media_urls AS "mediaUrls", parse, dialogue_state AS "dialogueState", questions_asked AS "questionsAsked",
+  media_urls AS "mediaUrls", recording_url AS "recordingUrl", recording_link AS "recordingLink", parse, dialogue_state AS "dialogueState", questions_asked AS "questionsAsked",
   dialogue_until AS "dialogueUntil", duplicate_of_id AS "duplicateOfId", team_id AS "teamId", assignee,
   acknowledged_at AS "acknowledgedAt", closed_at AS "closedAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
 

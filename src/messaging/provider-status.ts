@@ -16,3 +16,29 @@ const CALL: Record<string, DeliveryStatus> = {
 export function outboxStatusOf(kind: 'message' | 'call', providerStatus: string): DeliveryStatus | null {
   return (kind === 'message' ? MESSAGE : CALL)[providerStatus.toLowerCase()] ?? null;
 }
+
+/** What answered a call, from Twilio's AnsweredBy (answering-machine detection), in our coarse terms. */
+export type AnsweredBy = 'human' | 'machine' | 'fax' | 'unknown';
+
+/** human; machine_start, machine_end_beep/_silence/_other; fax; unknown. Anything else (or nothing): null. */
+export function answeredByOf(value: string | null | undefined): AnsweredBy | null {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === 'human' || v === 'fax' || v === 'unknown') return v;
+  if (v.startsWith('machine')) return 'machine';
+  return null;
+}
+
+/** Final call statuses that reached nobody and are worth another try later (the retry ladder). */
+export function isUnansweredCall(providerStatus: string | null | undefined): boolean {
+  return ['busy', 'no-answer', 'failed'].includes((providerStatus ?? '').toLowerCase());
+}
+
+/**
+ * An inbound call that ended before anyone (or any TwiML) answered it: the caller hung up while it rang
+ * (canceled), or the number rejected it (busy / no-answer), or Twilio reports it completed after 0 seconds.
+ */
+export function isMissedInboundCall(callStatus: string, callDuration: number | null): boolean {
+  const s = callStatus.toLowerCase();
+  if (s === 'no-answer' || s === 'canceled' || s === 'busy') return true;
+  return s === 'completed' && callDuration === 0;
+}

@@ -42,6 +42,11 @@ export interface CallRequest {
   twiml?: string | undefined;
   twimlUrl?: string | undefined;
   statusCallback?: string | undefined;
+  /**
+   * Answering-machine detection: the provider tells human from machine before the TwiML runs (and posts
+   * AnsweredBy to twimlUrl). DetectMessageEnd waits for a machine's greeting to end, so a message left is heard.
+   */
+  machineDetection?: 'Enable' | 'DetectMessageEnd' | undefined;
 }
 
 /** Which messages the provider sent to `to` since `since` (optionally only those with exactly this body). */

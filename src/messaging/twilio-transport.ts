@@ -110,7 +110,8 @@ export function createTwilioTransport(opts: TwilioTransportOptions): Transport {
         let found = sent;
         if (found.length === 0) {
           // A message still queued at Twilio has no date_sent and escapes that filter: look at the newest few.
-          const recent = pick(await client.messages.list({ to: q.to, limit: 20 }));
+          // Newest first: page back until past the window, so a flood of later messages cannot hide it.
+          const recent = pick(await client.messages.list({ to: q.to, limit: FIND_LIMIT, pageSize: 1000 }));
           found = recent.filter((m) => !m.dateSent && m.dateCreated >= new Date(q.since.getTime() - 1000));
         }
         const messages = found.map((m): SentMessage => ({
@@ -137,7 +138,9 @@ export function createTwilioTransport(opts: TwilioTransportOptions): Transport {
         const c = await client.calls.create({
           to: call.to,
           from,
-          ...(call.twiml ? { twiml: call.twiml } : { url: call.twimlUrl as string }),
+          ...(call.twiml ? { twiml: call.twiml } : { url: call.twimlUrl as string, method: 'POST' }),
+          // Synchronous AMD: Twilio fetches the URL once it knows who answered (AnsweredBy), so the TwiML can differ.
+          ...(call.machineDetection ? { machineDetection: call.machineDetection } : {}),
           ...(call.statusCallback
             ? { statusCallback: call.statusCallback, statusCallbackEvent: CALL_EVENTS, statusCallbackMethod: 'POST' }
             : {}),

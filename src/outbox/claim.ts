@@ -7,10 +7,12 @@ import type { OutboxMessage } from '../generated/prisma/client.js';
 export type ClaimedRow = Pick<
   OutboxMessage,
   'id' | 'kind' | 'channel' | 'priority' | 'recipient' | 'sender' | 'body' | 'segments' | 'attempts' | 'subscriberId' | 'campaignId'
+  | 'callUrl' | 'machineDetection'
 >;
 
 const RETURNING = `o.id, o.kind::text AS kind, o.channel, o.priority, o.recipient, o.sender, o.body, o.segments,
-  o.attempts, o.subscriber_id AS "subscriberId", o.campaign_id AS "campaignId"`;
+  o.attempts, o.subscriber_id AS "subscriberId", o.campaign_id AS "campaignId", o.call_url AS "callUrl",
+  o.machine_detection AS "machineDetection"`;
 
 /**
  * Due SMS and webhook rows, by priority then due time. `startNow` stamps them as handed to the provider at

@@ -5,7 +5,8 @@
 import type { Db } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import type { Clock } from '../lib/clock.js';
-import type { Transport, SendResult } from '../messaging/transport.js';
+import type { Transport, SendResult, CallRequest } from '../messaging/transport.js';
+import { outboxCallUrl } from '../messaging/voice-urls.js';
 import type { Forwarder } from '../messaging/forwarder.js';
 import { claimCalls, claimMessages, recoverStaleClaims, releaseClaims, type ClaimedRow } from './claim.js';
 import { delaySender, reserveSlotAt, DbClock } from './pacing.js';
@@ -38,6 +39,8 @@ export interface DispatcherOptions extends RetryPolicy {
   reconcileGraceMs?: number;
   /** Not found at the provider this long after its send: sent again, same row (default 2 min). */
   reconcileResendAfterMs?: number;
+  /** Ask the provider for answering-machine detection on calls whose row wants it (default true). */
+  machineDetection?: boolean;
 }
 
 export class Dispatcher {
@@ -231,9 +234,8 @@ export class Dispatcher {
     let result: SendResult;
     try {
       if (row.channel === 'webhook') result = await this.postWebhook(row);
-      else if (row.channel === 'voice') {
-        result = await this.transport.placeCall({ to: row.recipient, from: row.sender ?? undefined, twiml: row.body, statusCallback });
-      } else {
+      else if (row.channel === 'voice') result = await this.transport.placeCall(this.callRequest(row, statusCallback));
+      else {
         result = await this.transport.sendSms({ to: row.recipient, from: row.sender ?? undefined, body: row.body, statusCallback });
       }
     } catch (err) {
@@ -261,6 +263,15 @@ export class Dispatcher {
       // The row stays `sending`; crash recovery will settle it. Log loudly: this should not happen.
       this.log.error({ err, outboxId: row.id }, 'could not record a send result');
     }
+  }
+
+  /** A call runs the row's TwiML, or the TwiML our server serves at the row's call URL (with its outbox id). */
+  private callRequest(row: ClaimedRow, statusCallback: string): CallRequest {
+    const amd = this.opts.machineDetection !== false && (row.machineDetection === 'Enable' || row.machineDetection === 'DetectMessageEnd')
+      ? row.machineDetection
+      : undefined;
+    const how = row.callUrl ? { twimlUrl: outboxCallUrl(this.opts.publicBaseUrl, row.callUrl, row.id) } : { twiml: row.body };
+    return { to: row.recipient, from: row.sender ?? undefined, ...how, statusCallback, machineDetection: amd };
   }
 
   private flushAccepted(): void {

@@ -40,6 +40,10 @@ export interface EnqueueInput {
   campaignId?: number | null;
   campaignRunId?: number | null;
   subscriberId?: number | null;
+  /** Calls: a path on PUBLIC_BASE_URL serving the TwiML (the dispatcher adds ?o=<id>) instead of `body`. */
+  callUrl?: string | null;
+  /** Calls: answering-machine detection (Twilio machineDetection). */
+  machineDetection?: 'Enable' | 'DetectMessageEnd' | null;
 }
 
 export async function enqueue(tx: DbOrTx, input: EnqueueInput) {
@@ -53,13 +57,14 @@ export async function enqueue(tx: DbOrTx, input: EnqueueInput) {
   // worker's hot path, and a model query costs about 1 ms of CPU in Prisma's query compiler (three for an upsert).
   const rows = await tx.$queryRawUnsafe<OutboxMessage[]>(
     `INSERT INTO outbox (kind, channel, priority, recipient, sender, body, locale, encoding, segments, dedupe_key,
-       next_attempt_at, report_id, alert_id, campaign_id, campaign_run_id, subscriber_id)
-     VALUES ($1::"OutboxKind", $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamp, now()), $12, $13, $14, $15, $16)
+       next_attempt_at, report_id, alert_id, campaign_id, campaign_run_id, subscriber_id, call_url, machine_detection)
+     VALUES ($1::"OutboxKind", $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamp, now()), $12, $13, $14, $15, $16, $17, $18)
      ON CONFLICT (dedupe_key) DO NOTHING
      RETURNING ${OUTBOX_COLUMNS}`,
     input.kind, channel, input.priority ?? PRIORITY[input.kind], input.to, input.from ?? null, body, input.locale ?? null,
     seg?.encoding ?? null, seg?.segments ?? 1, input.dedupeKey ?? null, input.notBefore ?? null, input.reportId ?? null,
     input.alertId ?? null, input.campaignId ?? null, input.campaignRunId ?? null, input.subscriberId ?? null,
+    input.callUrl ?? null, input.machineDetection ?? null,
   );
   if (rows[0]) return rows[0];
   // Idempotent enqueue: a job that runs twice queues once, and gets the row the first run queued.
@@ -73,4 +78,6 @@ export const OUTBOX_COLUMNS = `id, kind::text AS kind, channel, priority, recipi
   send_started_at AS "sendStartedAt", provider_id AS "providerId", provider_status AS "providerStatus", dedupe_key AS "dedupeKey",
   last_error_code AS "lastErrorCode", last_error AS "lastError", report_id AS "reportId", alert_id AS "alertId",
   campaign_id AS "campaignId", campaign_run_id AS "campaignRunId", subscriber_id AS "subscriberId", created_at AS "createdAt",
-  updated_at AS "updatedAt", sent_at AS "sentAt", delivered_at AS "deliveredAt"`;
+  updated_at AS "updatedAt", sent_at AS "sentAt", delivered_at AS "deliveredAt", call_url AS "callUrl",
+  machine_detection AS "machineDetection", call_attempt AS "callAttempt", retry_of_id AS "retryOfId", answered_by AS "answeredBy",
+  listened_at AS "listenedAt", menu_choice AS "menuChoice"`;

@@ -103,6 +103,7 @@ export async function recordSendResult(
     const failed = await prisma.outboxMessage.findUnique({ where: { id: row.id }, select: { alertId: true, reportId: true } });
     await reportSendFailure(prisma, {
       outboxId: row.id, kind: row.kind, alertId: failed?.alertId ?? null, reportId: failed?.reportId ?? null, status: 'failed', errorCode: code, at: now,
+      providerStatus: null,
     });
   }
   return outcome;
@@ -135,7 +136,11 @@ export async function applyRecipientError(tx: DbOrTx, recipient: string, subscri
  */
 export async function applyStatusCallback(
   prisma: Db,
-  cb: { outboxId: number | null; providerId: string; status: OutboxStatusName; providerStatus: string; errorCode: string | null },
+  cb: {
+    outboxId: number | null; providerId: string; status: OutboxStatusName; providerStatus: string; errorCode: string | null;
+    /** A call's answering-machine verdict, when the callback carries one. */
+    answeredBy?: string | null;
+  },
   now: Date,
 ): Promise<{ matched: boolean; changed: boolean }> {
   const rows = await prisma.$queryRawUnsafe<
@@ -157,9 +162,10 @@ export async function applyStatusCallback(
        sent_at = COALESCE(sent_at, $6), delivered_at = CASE WHEN $2 = 'delivered' THEN COALESCE(delivered_at, $6) ELSE delivered_at END,
        claimed_at = CASE WHEN ${RANK_SQL('status')} < $7 THEN NULL ELSE claimed_at END,
        claimed_by = CASE WHEN ${RANK_SQL('status')} < $7 THEN NULL ELSE claimed_by END,
+       answered_by = COALESCE($8, answered_by),
        updated_at = $6
      WHERE id = $1 AND ${RANK_SQL('status')} <= $7 AND ${RANK_SQL('status')} < 3`,
-    row.id, cb.status, cb.providerId, cb.providerStatus, cb.errorCode, now, RANK[cb.status],
+    row.id, cb.status, cb.providerId, cb.providerStatus, cb.errorCode, now, RANK[cb.status], cb.answeredBy ?? null,
   );
   if (cb.errorCode === '21610') await applyRecipientError(prisma, row.recipient, row.subscriber_id, 'opted_out', now);
   // 30005 unknown handset, 30006 landline or unreachable carrier: the number itself cannot take SMS.
@@ -171,6 +177,7 @@ export async function applyStatusCallback(
   if (changed > 0 && (cb.status === 'undelivered' || cb.status === 'failed')) {
     await reportSendFailure(prisma, {
       outboxId: row.id, kind: row.kind, alertId: row.alert_id, reportId: row.report_id, status: cb.status, errorCode: cb.errorCode, at: now,
+      providerStatus: cb.providerStatus,
     });
   }
   return { matched: true, changed: changed > 0 };

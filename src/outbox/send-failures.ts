@@ -11,6 +11,8 @@ export interface SendFailure {
   reportId: number | null;
   status: 'undelivered' | 'failed';
   errorCode: string | null;
+  /** The provider's own word from a status callback (busy, no-answer…); null for a send refused outright. */
+  providerStatus?: string | null;
   /** When we learned it (the status callback's or the send's time). */
   at: Date;
 }

@@ -6,7 +6,9 @@ import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import type { Locale } from '../config.js';
 import { parseReport, type ParsedReport } from './parse/parse-report.js';
-import { ancestry, nearestDistrict } from '../districts/ancestry.js';
+import { ancestry } from '../districts/ancestry.js';
+import { unitOfPoint } from '../districts/locate-point.js';
+import type { BoundaryLookup } from '../districts/boundary-index.js';
 import { SURE } from '../districts/resolve-district.js';
 import { triage } from './triage.js';
 import { insertReportEvent } from '../lib/report-row.js';
@@ -35,15 +37,19 @@ export interface IntakeOutcome {
   reportId: number;
 }
 
-/** The location fields a parse yields, with the district and province derived from the gazetteer. */
-async function locate(tx: Tx, parsed: ParsedReport) {
+/**
+ * The location fields a parse yields, with the district and province derived from the gazetteer. A named place
+ * wins; a coordinate's unit is the boundary polygon containing it, else the nearest district centre
+ * (`districtVia` says which).
+ */
+async function locate(tx: Tx, boundaries: BoundaryLookup, parsed: ParsedReport) {
   const point = parsed.location?.value ?? null;
   let adminPcode = parsed.place && parsed.place.value.level !== 'province' ? parsed.place.value.pcode : null;
   let adminLevel = adminPcode ? parsed.place!.value.level : null;
   let districtVia: string | null = adminPcode ? 'gazetteer' : null;
   if (!adminPcode && point) {
-    const near = await nearestDistrict(tx, point);
-    if (near) [adminPcode, adminLevel, districtVia] = [near.pcode, 'district', 'nearest_district_centre'];
+    const unit = await unitOfPoint(tx, boundaries, point);
+    if (unit) [adminPcode, adminLevel, districtVia] = [unit.pcode, unit.level, unit.via];
   }
   const chain = adminPcode ? await ancestry(tx, adminPcode) : [];
   const country = chain[0]?.country;
@@ -102,7 +108,7 @@ function replyFor(ctx: AppContext, report: HazardReport, opts: { ask?: 'askLocat
 export async function createReport(ctx: AppContext, tx: Tx, msg: ReportMessage): Promise<IntakeOutcome> {
   const now = ctx.clock.now();
   const parsed = parseReport(msg.text, { vocabulary: ctx.vocabulary, matcher: await ctx.places.get(), mediaUrls: msg.mediaUrls, keyword: msg.keyword });
-  const loc = await locate(tx, parsed);
+  const loc = await locate(tx, await ctx.boundaries.get(), parsed);
   const tri = triage({ casualties: parsed.casualties.value, children: parsed.children, contextFlags: parsed.contextFlags.value });
   const ask = !loc.sure;
   let report = await tx.hazardReport.create({
@@ -147,7 +153,7 @@ export async function answerDialogue(ctx: AppContext, tx: Tx, report: HazardRepo
   const t = (k: string, v?: Record<string, unknown>) => ctx.i18n.t(locale, k, v);
   await addNote(tx, report.id, reporterActor(msg.sub?.id ?? null), msg.text, now, 'dialogue');
   const parsed = parseReport(msg.text, { vocabulary: ctx.vocabulary, matcher: await ctx.places.get(), mediaUrls: msg.mediaUrls, keyword: msg.keyword });
-  const loc = await locate(tx, parsed);
+  const loc = await locate(tx, await ctx.boundaries.get(), parsed);
   const found = parsed.location !== null || (parsed.place !== null && loc.fields.adminPcode !== null);
   if (!found && report.questionsAsked < 2) {
     await tx.hazardReport.update({ where: { id: report.id }, data: { questionsAsked: 2 } });

@@ -3,13 +3,13 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { requireRole } from '../auth/auth.middleware.js';
-import { callerOf } from '../auth/caller.js';
+import { callerOf, seesReporterPhone } from '../auth/caller.js';
 import { jsonBody, requireContentType } from '../lib/http.js';
 import { audit } from '../lib/audit.js';
 import { ExportReportsQuerySchema, ListReportsQuerySchema, ReportIdSchema, UpdateReportBodySchema } from './reports.schemas.js';
 import { getReport, listReports, reportWhere } from './reports.service.js';
 import { updateReport } from './update-report.js';
-import { FORMATS, streamReports } from './export-reports.js';
+import { exportFormat, streamReports } from './export-reports.js';
 
 export function createReportsRouter(ctx: AppContext) {
   const router = Router();
@@ -21,17 +21,22 @@ export function createReportsRouter(ctx: AppContext) {
 
   // Before /:id, which would take "export" for a (bad) report number.
   router.get('/export', async (req, res) => {
-    const { format: name, ...filters } = ExportReportsQuerySchema.parse(req.query);
+    const { format: name, hxl, ...filters } = ExportReportsQuerySchema.parse(req.query);
     // Filters are checked (unknown P-code → 422) before the first byte, while an error can still be a status.
     const where = await reportWhere(ctx.prisma, filters);
-    const format = FORMATS[name];
     const caller = callerOf(req);
+    const revealPhone = seesReporterPhone(caller);
+    const format = exportFormat(name, { hxl, revealPhone });
     await audit(ctx.prisma, {
       actor: caller.name,
       actorType: 'api_key',
       action: 'report.export',
       entity: 'report',
-      details: { format: name, filters: JSON.parse(JSON.stringify(filters)) as Record<string, string> },
+      details: {
+        format: name,
+        reporterPhones: revealPhone ? 'full' : 'masked',
+        filters: JSON.parse(JSON.stringify(filters)) as Record<string, string>,
+      },
       requestId: caller.requestId,
     });
     const date = ctx.clock.now().toISOString().slice(0, 10);

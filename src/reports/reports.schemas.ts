@@ -48,6 +48,8 @@ export type ReportFilters = z.infer<typeof ReportFiltersSchema>;
 
 export const ExportReportsQuerySchema = ReportFiltersSchema.extend({
   format: z.enum(['geojson', 'csv']).default('geojson'),
+  // The CSV's HXL hashtag row (second row): on unless ?hxl=0.
+  hxl: z.enum(['0', '1', 'true', 'false']).default('1').transform((v) => v === '1' || v === 'true'),
 }).refine(fromBeforeTo, fromBeforeToIssue);
 export type ExportReportsQuery = z.infer<typeof ExportReportsQuerySchema>;
 

@@ -11,7 +11,7 @@ import { ancestry } from '../districts/ancestry.js';
 import { serializeOutbox } from '../outbox/outbox.routes.js';
 import { allowedNext } from './lifecycle.js';
 import { encodeCursor, type ListReportsQuery, type ReportFilters } from './reports.schemas.js';
-import type { ApiCaller } from '../auth/caller.js';
+import { seesReporterPhone, type ApiCaller } from '../auth/caller.js';
 
 export function serializeReport(r: HazardReport, opts: { maskPhone: boolean }) {
   return {
@@ -89,8 +89,8 @@ export async function listReports(ctx: Pick<AppContext, 'prisma'>, q: ListReport
   };
 }
 
-/** One report in full, reporter number included. */
-export async function reportDetail(prisma: DbOrTx, id: number) {
+/** One report in full; the reporter's number in full only for a caller whose role calls villagers back. */
+export async function reportDetail(prisma: DbOrTx, id: number, caller: Pick<ApiCaller, 'role'>) {
   const report = await prisma.hazardReport.findUnique({ where: { id } });
   if (!report) throw new AppError('not_found', `Report ${id} does not exist`);
   const [history, inbound, outbox, duplicates, alerts, chain] = await Promise.all([
@@ -105,7 +105,7 @@ export async function reportDetail(prisma: DbOrTx, id: number) {
     prisma.alert.findMany({ where: { reportId: id }, orderBy: { id: 'asc' } }),
     report.adminPcode ? ancestry(prisma, report.adminPcode) : Promise.resolve([]),
   ]);
-  const base = serializeReport(report, { maskPhone: false });
+  const base = serializeReport(report, { maskPhone: !seesReporterPhone(caller) });
   return {
     ...base,
     locale: report.locale,
@@ -142,7 +142,7 @@ export async function reportDetail(prisma: DbOrTx, id: number) {
 
 /** The detail read is audited: it shows a villager's phone number to the caller. */
 export async function getReport(ctx: Pick<AppContext, 'prisma'>, id: number, caller: ApiCaller) {
-  const detail = await reportDetail(ctx.prisma, id);
+  const detail = await reportDetail(ctx.prisma, id, caller);
   await audit(ctx.prisma, {
     actor: caller.name,
     actorType: 'api_key',

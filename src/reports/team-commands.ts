@@ -93,6 +93,8 @@ export async function handleTeamCommand(
   tx: Tx,
   contact: TeamContactWithTeam,
   cmd: TeamCommand,
+  /** How the command came: an SMS, or a key pressed in an alert call. */
+  via: 'sms' | 'voice' = 'sms',
 ): Promise<TeamCommandOutcome> {
   const locale = contact.language;
   const t = (key: string, vars?: Record<string, unknown>) => ctx.i18n.t(locale, key, vars);
@@ -113,7 +115,7 @@ export async function handleTeamCommand(
   /** The lifecycle's "no" (and only that) becomes a reply naming the current and the wanted status. */
   const change = async (reportId: number, to: ReportStatus, note: string | null) => {
     try {
-      return await changeStatus(tx, reportId, { to, actor, at: now, note, details: { via: 'sms', command: cmd.kind } });
+      return await changeStatus(tx, reportId, { to, actor, at: now, note, details: { via, command: cmd.kind } });
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'unprocessable') throw err;
       const from = (err.details as { from?: ReportStatus } | undefined)?.from ?? report.status;

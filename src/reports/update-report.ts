@@ -8,7 +8,9 @@ import type { ReportStatus } from '../generated/prisma/enums.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
-import { ancestry, nearestDistrict } from '../districts/ancestry.js';
+import { ancestry } from '../districts/ancestry.js';
+import { unitOfPoint } from '../districts/locate-point.js';
+import type { BoundaryLookup } from '../districts/boundary-index.js';
 import { noteToTeam } from '../alerts/note-duplicate.js';
 import { apiActor, type Actor } from '../lib/actor.js';
 import { CLOSED, isOpen } from '../lib/report-status.js';
@@ -18,7 +20,7 @@ import type { ApiCaller } from '../auth/caller.js';
 import { reportDetail } from './reports.service.js';
 import type { UpdateReportBody } from './reports.schemas.js';
 
-type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'clock' | 'log' | 'outbox'>;
+type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'clock' | 'log' | 'outbox' | 'boundaries'>;
 
 // A team that reports progress has, in effect, acknowledged: escalating to its next contact would be noise.
 const ACKNOWLEDGING: readonly ReportStatus[] = ['acknowledged', 'verified', 'tasked'];
@@ -32,6 +34,8 @@ export async function updateReport(ctx: Ctx, id: number, body: UpdateReportBody,
   const actor = apiActor(caller.name);
   const now = ctx.clock.now();
   let queued = false;
+  // Outside the transaction: a first load must not wait behind it on PGlite's one connection.
+  const boundaries = body.location && 'lat' in body.location ? await ctx.boundaries.get() : null;
 
   const changed = await ctx.prisma.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM hazard_reports WHERE id = ${id} FOR UPDATE`;
@@ -57,7 +61,7 @@ export async function updateReport(ctx: Ctx, id: number, body: UpdateReportBody,
     }
     let locationChanged = false;
     if (body.location) {
-      const next = await newLocation(tx, before, body.location);
+      const next = await newLocation(tx, boundaries, before, body.location);
       const from = pickLocation(before);
       if (LOCATION_FIELDS.some((k) => from[k] !== next[k])) {
         Object.assign(data, next);
@@ -99,7 +103,7 @@ export async function updateReport(ctx: Ctx, id: number, body: UpdateReportBody,
   });
 
   if (queued) ctx.outbox.notify();
-  return { ...(await reportDetail(ctx.prisma, id)), changed };
+  return { ...(await reportDetail(ctx.prisma, id, caller)), changed };
 }
 
 /** What a new status sets off: the reporter's update, and the alerts and pending escalations it settles. */
@@ -127,7 +131,7 @@ function pickLocation(r: HazardReport): LocationFields {
   return Object.fromEntries(LOCATION_FIELDS.map((k) => [k, r[k]])) as LocationFields;
 }
 
-async function newLocation(tx: Tx, before: HazardReport, loc: NonNullable<UpdateReportBody['location']>): Promise<LocationFields> {
+async function newLocation(tx: Tx, boundaries: BoundaryLookup | null, before: HazardReport, loc: NonNullable<UpdateReportBody['location']>): Promise<LocationFields> {
   if ('pcode' in loc) {
     const unit = await tx.adminUnit.findUnique({ where: { pcode: loc.pcode } });
     if (!unit) throw new AppError('unprocessable', `Unknown P-code ${loc.pcode}`, { field: 'location.pcode' });
@@ -152,13 +156,14 @@ async function newLocation(tx: Tx, before: HazardReport, loc: NonNullable<Update
     locationSource: 'api',
     locationConfidence: 1,
   };
-  // A report nobody could place gets the district whose centre is nearest, as intake does for a GPS fix.
+  // A report nobody could place gets the unit whose boundary contains the point (else the nearest district
+  // centre), as intake does for a GPS fix.
   if (!before.adminPcode) {
-    const near = await nearestDistrict(tx, point);
-    if (near) {
-      const chain = await ancestry(tx, near.pcode);
-      next.adminPcode = near.pcode;
-      next.districtPcode = near.pcode;
+    const unit = await unitOfPoint(tx, boundaries, point);
+    if (unit) {
+      const chain = await ancestry(tx, unit.pcode);
+      next.adminPcode = unit.pcode;
+      next.districtPcode = chain.find((u) => u.level === 'district')?.pcode ?? null;
       next.provincePcode = chain.find((u) => u.level === 'province')?.pcode ?? null;
     }
   }

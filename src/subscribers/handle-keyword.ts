@@ -79,6 +79,8 @@ async function subscribe(ctx: Ctx, tx: Tx, sub: Subscriber, district: AdminUnit,
       optedOutAt: null,
       pendingJoinPcode: null,
       pendingJoinUntil: null,
+      // Asking to join again undoes "press 9 to stop these calls" too.
+      voiceOptedOutAt: null,
     },
   });
   await audit(tx, { ...actor(sub), action: 'subscriber.join', details: { district: district.pcode, from: sub.status, ...details } });
@@ -116,7 +118,7 @@ async function stop(ctx: Ctx, tx: Tx, sub: Subscriber): Promise<KeywordOutcome> 
 
 async function start(ctx: Ctx, tx: Tx, sub: Subscriber): Promise<KeywordOutcome> {
   const status = sub.districtPcode ? 'active' : 'inactive';
-  await tx.subscriber.update({ where: { id: sub.id }, data: { status, optedOutAt: null } });
+  await tx.subscriber.update({ where: { id: sub.id }, data: { status, optedOutAt: null, voiceOptedOutAt: null } });
   if (sub.status !== status) {
     await audit(tx, { ...actor(sub), action: 'subscriber.opt_in', details: { from: sub.status, to: status } });
   }

@@ -4,10 +4,11 @@ import type { AppContext } from '../context.js';
 import { verifyTwilioSignature } from './twilio-signature.js';
 import { InboundSmsSchema, StatusCallbackQuerySchema, StatusCallbackSchema, mediaUrlsOf } from './twilio.schemas.js';
 import { applyStatusCallback } from '../outbox/record-result.js';
-import { outboxStatusOf } from '../messaging/provider-status.js';
+import { answeredByOf, outboxStatusOf } from '../messaging/provider-status.js';
 import { messagingTwiml } from '../messaging/twiml.js';
 import { storeInbound } from '../inbound/store-inbound.js';
 import { requireContentType } from '../lib/http.js';
+import { createVoiceWebhookRouter } from './voice.routes.js';
 
 export function createTwilioWebhookRouter(ctx: AppContext) {
   const router = Router();
@@ -48,7 +49,10 @@ export function createTwilioWebhookRouter(ctx: AppContext) {
     if (status) {
       const result = await applyStatusCallback(
         ctx.prisma,
-        { outboxId: o ?? null, providerId: (body.MessageSid ?? body.CallSid)!, status, providerStatus, errorCode: body.ErrorCode ?? null },
+        {
+          outboxId: o ?? null, providerId: (body.MessageSid ?? body.CallSid)!, status, providerStatus, errorCode: body.ErrorCode ?? null,
+          answeredBy: kind === 'call' ? answeredByOf(body.AnsweredBy) : null,
+        },
         ctx.clock.now(),
       );
       if (!result.matched) req.log.warn({ outboxId: o, providerStatus }, 'status callback for an unknown message');
@@ -56,6 +60,8 @@ export function createTwilioWebhookRouter(ctx: AppContext) {
     // Always 204: Twilio would retry anything else, and an unknown status or message will not become known.
     res.status(204).end();
   });
+
+  router.use('/voice', createVoiceWebhookRouter(ctx));
 
   return router;
 }

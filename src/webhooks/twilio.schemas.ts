@@ -13,7 +13,7 @@ const MAX_URL_CHARS = 2000;
  * removed, so nothing after this can fail on it. MediaUrl{N} that is not an http(s) URL after cleaning is
  * dropped. The signature was checked before, over the raw values Twilio signed.
  */
-function cleanForm(raw: unknown): unknown {
+export function cleanForm(raw: unknown): unknown {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
@@ -83,6 +83,8 @@ export const StatusCallbackSchema = z.preprocess(
       CallSid: SID.optional(),
       CallStatus: z.string().max(40).optional(),
       ErrorCode: z.string().regex(/^\d{1,6}$/).optional().or(z.literal('').transform(() => undefined)),
+      // Calls with answering-machine detection: human, machine_start, machine_end_beep, fax, unknown…
+      AnsweredBy: z.string().max(40).optional(),
     })
     .refine((b) => (b.MessageSid && b.MessageStatus) || (b.CallSid && b.CallStatus), {
       message: 'needs MessageSid and MessageStatus, or CallSid and CallStatus',
@@ -90,3 +92,34 @@ export const StatusCallbackSchema = z.preprocess(
 );
 
 export const StatusCallbackQuerySchema = z.object({ o: z.coerce.number().int().positive().max(2 ** 31 - 1).optional() });
+
+// ───── voice hotline (src/ivr/) ─────
+
+const optionalText = (max: number) => z.string().max(max).optional().or(z.literal('').transform(() => undefined));
+
+/** What Twilio posts to the hotline's voice URLs: the call, a key press, a finished <Record>. */
+export const VoiceCallSchema = z.preprocess(
+  cleanForm,
+  z.looseObject({
+    CallSid: SID,
+    From: z.string().trim().min(1).max(64),
+    To: z.string().trim().max(64).default(''),
+    CallStatus: optionalText(40),
+    // `outbound-api` on a call we placed (the missed-call callback): then the villager is To, not From.
+    Direction: optionalText(40),
+    // One key is all a menu reads; a longer value (a fast caller) is cut there, never refused.
+    Digits: z.string().max(64).optional(),
+    AccountSid: z.string().max(64).optional(),
+    RecordingUrl: z.string().optional().transform((v) => (v ? (mediaUrl(v) ?? undefined) : undefined)),
+    RecordingSid: SID.optional().or(z.literal('').transform(() => undefined)),
+    RecordingDuration: z.coerce.number().int().min(-1).max(86_400).optional().catch(undefined),
+    RecordingStatus: optionalText(40),
+  }),
+);
+export type VoiceCallBody = z.infer<typeof VoiceCallSchema>;
+
+/** /voice/step?s=<step>&t=<turn>: the step is for logs and readers, the turn makes retries idempotent. */
+export const VoiceStepQuerySchema = z.object({
+  s: z.string().regex(/^[a-z.]{1,40}$/).optional().catch(undefined),
+  t: z.coerce.number().int().min(0).max(100_000),
+});

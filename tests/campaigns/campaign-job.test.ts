@@ -17,6 +17,7 @@ import { createScheduler } from '../../src/jobs/scheduler.js';
 import { localParts } from '../../src/campaigns/schedule.js';
 import { renderTemplate } from '../../src/campaigns/render.js';
 import type { Prisma } from '../../src/generated/prisma/client.js';
+import { findAll, twimlOf } from '../support/voice-xml.js';
 
 let t: TestApp;
 const fake = createOutboxFake();
@@ -190,7 +191,7 @@ describe('content', () => {
     expect((await stats(id)).runs[0]).toMatchObject({ queued: reachable01().length, sent: reachable01().length });
   });
 
-  it('when a voice campaign of custom text runs, then English and Spanish readers are called with <Say> TwiML and the rest are counted as no content', async () => {
+  it('when a voice campaign of custom text runs, then English and Spanish readers are called (AMD, TwiML served at the answer URL) and the rest are counted as no content', async () => {
     const at = pastMinute();
     const text = { en: 'Never touch strange objects in {{district}}.', es: 'Nunca toque objetos extraños en {{district}}.' };
     const id = await createCampaign({ text, channel: 'voice', schedule: { at: at.toISOString() } }, new Date(at.getTime() - MIN));
@@ -201,9 +202,13 @@ describe('content', () => {
     const called = reachable01().filter((p) => p.language === 'en' || p.language === 'es');
     expect(fake.calls().map((c) => c.params.To).sort()).toEqual(called.map((p) => p.phone).sort());
     const es = called.find((p) => p.language === 'es')!;
-    expect(fake.calls().find((c) => c.params.To === es.phone)?.params.Twiml).toMatch(
-      /<Say language="es-MX"[^>]*>Nunca toque objetos extraños en Mongkol Borei\.<\/Say>/,
-    );
+    const call = fake.calls().find((c) => c.params.To === es.phone)!;
+    const row = (await campaignRows(id)).find((r) => r.recipient === es.phone)!;
+    expect(call.params).toMatchObject({ Url: `https://hazardline.test/webhooks/twilio/voice/out/answer?o=${row.id}`, MachineDetection: 'DetectMessageEnd' });
+    expect(call.params.Twiml).toBeUndefined();
+    const answered = await t.postTwilio(`/webhooks/twilio/voice/out/answer?o=${row.id}`, { CallSid: call.sid!, AccountSid: fake.accountSid, AnsweredBy: 'human' }).expect(200);
+    const says = findAll(twimlOf(answered.text).root, 'Say');
+    expect(says[0]).toMatchObject({ attrs: { language: 'es-MX' }, text: 'Nunca toque objetos extraños en Mongkol Borei.' });
     expect((await stats(id)).runs[0]).toMatchObject({ queued: called.length, skipped: { noContent: reachable01().length - called.length } });
   });
 });

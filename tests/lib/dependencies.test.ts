@@ -12,8 +12,8 @@ const SRC = resolve(import.meta.dirname, '../../src');
 const LAYERS: readonly (readonly string[])[] = [
   // Entry points nothing else imports: Twilio webhooks, health and metrics, demo data.
   ['webhooks', 'ops', 'demo'],
-  // Every inbound SMS, stored and then handed to the feature it is for.
-  ['inbound'],
+  // Every inbound SMS, stored and then handed to the feature it is for; the voice hotline's calls.
+  ['inbound', 'ivr'],
   // Hazard reports: intake, dialogue, lifecycle, and the team commands that change a report's status.
   ['reports'],
   // What reaches people: alerts to clearance teams and their escalation; risk-education campaigns.

@@ -13,7 +13,9 @@ import { errorHandler, notFound, requestId, requireContentType } from '../../src
 import { importGazetteer } from '../../src/districts/import-gazetteer.js';
 import { DEMO_GAZETTEER } from '../../src/demo/seed-demo.js';
 import { createReportsRouter } from '../../src/reports/reports.routes.js';
-import { FORMATS, streamReports } from '../../src/reports/export-reports.js';
+import { exportFormat, exportRecord, HXL_TAGS, streamReports } from '../../src/reports/export-reports.js';
+import { getReport } from '../../src/reports/reports.service.js';
+import { createApiKey } from '../../src/auth/api-keys.js';
 import type { Prisma } from '../../src/generated/prisma/client.js';
 import type { AppContext } from '../../src/context.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -42,12 +44,12 @@ beforeAll(async () => {
 afterAll(() => testDb.cleanup());
 
 const URL = '/api/reports/export';
-const exportReq = (query: Record<string, string | number>) =>
-  request(app).get(URL).set('Authorization', `Bearer ${ADMIN_KEY}`).query(query);
+const exportReq = (query: Record<string, string | number>, key = ADMIN_KEY) =>
+  request(app).get(URL).set('Authorization', `Bearer ${key}`).query(query);
 /** The raw body as text, whatever the content type (supertest only buffers text/* and JSON by itself). */
 const asText = (res: request.Response) => (Buffer.isBuffer(res.body) ? res.body.toString('utf8') : res.text);
-const rawExport = (query: Record<string, string | number>) =>
-  exportReq(query)
+const rawExport = (query: Record<string, string | number>, key = ADMIN_KEY) =>
+  exportReq(query, key)
     .buffer(true)
     .parse((res, cb) => {
       const chunks: Buffer[] = [];
@@ -93,13 +95,15 @@ describe('GET /api/reports/export?format=geojson', () => {
     expect(first).toMatchObject({ type: 'Feature', id: placed.id, geometry: { type: 'Point', coordinates: [102.9791567, 13.4940861] } });
     expect(first!.properties).toEqual({
       id: placed.id, status: 'received', priority: 'critical', priority_reasons: '', device_class: 'cluster_submunition',
-      casualties: true, context_flags: 'school;farmland', original_text: 'គ្រាប់បែក នៅជិតសាលា', reporter_phone: '+855****5678',
-      channel: 'sms', accuracy_m: 8, location_source: 'decimal', location_text: null, admin_pcode: '0102', district_pcode: '0102',
+      casualties: true, context_flags: 'school;farmland', original_text: 'គ្រាប់បែក នៅជិតសាលា', reporter_phone: '+85512345678',
+      channel: 'sms', accuracy_m: 8, location_precision: 'gps', location_source: 'decimal', location_text: null, admin_pcode: '0102', district_pcode: '0102',
       province_pcode: '01', team_id: team.id, assignee: null, duplicate_of_id: null, created_at: placed.createdAt.toISOString(),
       acknowledged_at: null, closed_at: null,
     });
-    expect(second).toMatchObject({ id: unplaced.id, geometry: null, properties: { location_text: 'near the pagoda', duplicate_of_id: placed.id, status: 'duplicate' } });
-    expect(asText(res)).not.toContain('12345678');
+    expect(second).toMatchObject({
+      id: unplaced.id, geometry: null,
+      properties: { location_text: 'near the pagoda', duplicate_of_id: placed.id, status: 'duplicate', location_precision: null },
+    });
   });
 
   it('when filters are given, then only matching reports are exported; none matching is an empty collection', async () => {
@@ -162,17 +166,21 @@ describe('GET /api/reports/export?format=csv', () => {
     // UTF-8 byte-order mark, so Excel shows Khmer instead of mojibake.
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
 
-    const rows = parseCsv(body, { bom: true, columns: true }) as Record<string, string>[];
+    const [header, hxl, ...records] = parseCsv(body, { bom: true }) as string[][];
+    // The second row is HXL: a hashtag for every column.
+    expect(hxl!.every((tag) => tag.startsWith('#'))).toBe(true);
+    const rows = records.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!])));
     expect(rows.map((r) => Number(r.id))).toEqual([khmer.id, tricky.id, formula.id]);
     expect(rows[0]).toMatchObject({ original_text: 'មានគ្រាប់មីន នៅវាលស្រែ', lat: '13.5', lon: '-70.25', status: 'received' });
     expect(rows[1]).toMatchObject({ original_text: 'big one, "rusty"\nnear well', context_flags: 'water;children', lat: '', lon: '' });
     expect(rows[2]).toMatchObject({ original_text: `'=HYPERLINK("http://evil.example","click")`, assignee: "'@ops" });
-    // Masked phones start with "+": guarded too, so a spreadsheet never evaluates them.
-    expect(rows[0]!.reporter_phone).toMatch(/^'\+855\*{4}\d{4}$/);
+    // Phones start with "+": guarded too, so a spreadsheet never evaluates them.
+    expect(rows[0]!.reporter_phone).toMatch(/^'\+855\d{8}$/);
     expect(Object.keys(rows[0]!)).toEqual([
       'id', 'status', 'priority', 'priority_reasons', 'device_class', 'casualties', 'context_flags', 'original_text',
-      'reporter_phone', 'channel', 'lat', 'lon', 'accuracy_m', 'location_source', 'location_text', 'admin_pcode',
-      'district_pcode', 'province_pcode', 'team_id', 'assignee', 'duplicate_of_id', 'created_at', 'acknowledged_at', 'closed_at',
+      'reporter_phone', 'channel', 'lat', 'lon', 'accuracy_m', 'location_precision', 'location_source', 'location_text',
+      'admin_pcode', 'district_pcode', 'province_pcode', 'team_id', 'assignee', 'duplicate_of_id', 'created_at',
+      'acknowledged_at', 'closed_at',
     ]);
   });
 
@@ -180,9 +188,113 @@ describe('GET /api/reports/export?format=csv', () => {
     const team = await newTeam();
     const res = await rawExport({ format: 'csv', team: team.id, status: 'received' }).expect(200);
     const entry = await ctx.prisma.auditLog.findFirst({ where: { action: 'report.export', requestId: res.headers['x-request-id'] } });
-    expect(entry).toMatchObject({ actor: 'env:ADMIN_API_KEY', details: { format: 'csv', filters: { team: team.id, status: ['received'] } } });
-    // No reports: just the BOM and the header line.
-    expect(asText(res).split('\r\n')).toHaveLength(2);
+    expect(entry).toMatchObject({
+      actor: 'env:ADMIN_API_KEY', details: { format: 'csv', reporterPhones: 'full', filters: { team: team.id, status: ['received'] } },
+    });
+    // No reports: just the BOM, the header line and the HXL line.
+    expect(asText(res).split('\r\n')).toHaveLength(3);
+  });
+});
+
+describe('HXL and place points', () => {
+  const CENTRE_0102: [number, number] = [102.9791567, 13.4940861];
+
+  beforeAll(async () => {
+    // A commune with a point, a village with one and a village without (Cambodia's gazetteer has district
+    // centres only; other countries' have more).
+    await ctx.prisma.adminUnit.createMany({
+      data: [
+        { pcode: '010201', level: 'commune', parentPcode: '0102', nameEn: 'Banteay Neang', lat: 13.45, lon: 102.95 },
+        { pcode: '01020101', level: 'village', parentPcode: '010201', nameEn: 'Ou Thum', lat: 13.46, lon: 102.96 },
+        { pcode: '01020102', level: 'village', parentPcode: '010201', nameEn: 'Phnum', lat: null, lon: null },
+        { pcode: '010202', level: 'commune', parentPcode: '0102', nameEn: 'Bat Trang' },
+        { pcode: '01020201', level: 'village', parentPcode: '010202', nameEn: 'Kouk Kduoch' },
+      ],
+    });
+  });
+
+  it('when reports are placed only by a name, then the GeoJSON has the place point and its precision', async () => {
+    const team = await newTeam();
+    const place = (adminPcode: string, districtPcode = '0102') => seed(team.id, { adminPcode, districtPcode, provincePcode: '01', locationSource: 'gazetteer' });
+    const gps = await seed(team.id, { lat: 13.5, lon: 103.0, locationSource: 'decimal', adminPcode: '01020101', districtPcode: '0102' });
+    const village = await place('01020101');
+    const villageWithoutPoint = await place('01020102');
+    const commune = await place('010201');
+    const district = await place('0102');
+    const deepWithoutPoints = await place('01020201');
+    const provinceOnly = await seed(team.id, { provincePcode: '01' });
+
+    const res = await rawExport({ format: 'geojson', team: team.id }).expect(200);
+    const byId = new Map((JSON.parse(asText(res)) as { features: Feature[] }).features.map((f) => [f.id, f]));
+    const pointOf = (id: number) => [byId.get(id)!.geometry?.coordinates ?? null, byId.get(id)!.properties.location_precision];
+    expect(pointOf(gps.id)).toEqual([[103.0, 13.5], 'gps']);
+    expect(pointOf(village.id)).toEqual([[102.96, 13.46], 'village']);
+    expect(pointOf(villageWithoutPoint.id)).toEqual([[102.95, 13.45], 'commune']);
+    expect(pointOf(commune.id)).toEqual([[102.95, 13.45], 'commune']);
+    expect(pointOf(district.id)).toEqual([CENTRE_0102, 'district']);
+    expect(pointOf(deepWithoutPoints.id)).toEqual([CENTRE_0102, 'district']);
+    expect(pointOf(provinceOnly.id)).toEqual([null, null]);
+  });
+
+  it('when the CSV is exported, then it parses, its second row is the HXL hashtags and place-only rows carry their point', async () => {
+    const team = await newTeam();
+    const r = await seed(team.id, { adminPcode: '0102', districtPcode: '0102', provincePcode: '01', locationText: 'Mongkol Borei', casualties: true });
+
+    const res = await rawExport({ format: 'csv', team: team.id }).expect(200);
+    const rows = parseCsv(res.body as Buffer, { bom: true }) as string[][];
+    const [header, hxl, row] = rows;
+    expect(rows).toHaveLength(3);
+    expect(hxl).toHaveLength(header!.length);
+    const tagOf = Object.fromEntries(header!.map((h, i) => [h, hxl![i]]));
+    expect(tagOf).toMatchObject({
+      id: '#event+id', created_at: '#date+reported', lat: '#geo+lat', lon: '#geo+lon', province_pcode: '#adm1+code',
+      district_pcode: '#adm2+code', location_text: '#loc+name', status: '#status', priority: '#severity',
+      location_precision: '#geo+precision',
+    });
+    expect(hxl!.every((tag) => /^#[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*$/.test(tag))).toBe(true);
+    expect(hxl).toEqual(header!.map((h) => HXL_TAGS[h as keyof typeof HXL_TAGS]));
+    const rec = Object.fromEntries(header!.map((h, i) => [h, row![i]]));
+    expect(rec).toMatchObject({ id: String(r.id), lat: String(CENTRE_0102[1]), lon: String(CENTRE_0102[0]), location_precision: 'district', district_pcode: '0102' });
+
+    const plain = parseCsv((await rawExport({ format: 'csv', team: team.id, hxl: 0 }).expect(200)).body as Buffer, { bom: true }) as string[][];
+    expect(plain.map((l) => l[0])).toEqual(['id', String(r.id)]);
+    expect((await exportReq({ format: 'csv', hxl: 'yes' })).status).toBe(400);
+  });
+});
+
+describe('who sees the reporter number', () => {
+  let coordinatorKey: string;
+  let educatorKey: string;
+
+  beforeAll(async () => {
+    coordinatorKey = (await createApiKey(ctx.prisma, { name: 'coordinator', role: 'coordinator' })).secret;
+    educatorKey = (await createApiKey(ctx.prisma, { name: 'educator', role: 'educator' })).secret;
+  });
+
+  it('when a coordinator exports or opens a report, then the full number is there; the list keeps it masked', async () => {
+    const team = await newTeam();
+    const r = await seed(team.id, { reporterPhone: '+85512000777' });
+    const csv = parseCsv((await rawExport({ format: 'csv', team: team.id }, coordinatorKey).expect(200)).body as Buffer, { bom: true, from_line: 3 }) as string[][];
+    expect(csv[0]).toContain("'+85512000777");
+    const geo = JSON.parse(asText(await rawExport({ format: 'geojson', team: team.id }, coordinatorKey).expect(200)));
+    expect(geo.features[0].properties.reporter_phone).toBe('+85512000777');
+
+    const detail = await request(app).get(`/api/reports/${r.id}`).set('Authorization', `Bearer ${coordinatorKey}`).expect(200);
+    expect(detail.body.reporterPhone).toBe('+85512000777');
+    const list = await request(app).get('/api/reports').query({ team: team.id }).set('Authorization', `Bearer ${coordinatorKey}`).expect(200);
+    expect(list.body.data[0].reporterPhone).toBe('+855****0777');
+  });
+
+  it('when another role, or a caller without a role, reads a report, then the number is masked', async () => {
+    const team = await newTeam();
+    const r = await seed(team.id, { reporterPhone: '+85512000888' });
+    // Educators may not read reports at all today; should a route ever let them, the number stays masked.
+    expect((await exportReq({ format: 'csv' }, educatorKey)).status).toBe(403);
+    for (const caller of [{ name: 'e', requestId: 'r', role: 'educator' as const }, { name: 'script', requestId: 'r' }]) {
+      expect((await getReport(ctx, r.id, caller)).reporterPhone).toBe('+855****0888');
+    }
+    expect((await getReport(ctx, r.id, { name: 'c', requestId: 'r', role: 'coordinator' })).reporterPhone).toBe('+85512000888');
+    expect(exportRecord(r, { revealPhone: false }).reporter_phone).toBe('+855****0888');
   });
 });
 
@@ -214,7 +326,7 @@ describe('streamReports', () => {
     const team = await newTeam();
     for (let i = 0; i < 7; i++) await seed(team.id, { originalText: `slow ${i}` });
     const s = slowSink();
-    const count = await streamReports(ctx.prisma, { teamId: team.id }, FORMATS.geojson, s.sink, 2);
+    const count = await streamReports(ctx.prisma, { teamId: team.id }, exportFormat('geojson', { hxl: true, revealPhone: false }), s.sink, 2);
     await new Promise((r) => s.sink.end(r));
     expect(count).toBe(7);
     expect(s.writesWhileFull()).toBe(0);
@@ -231,7 +343,7 @@ describe('streamReports', () => {
     const s = slowSink({ destroyAfterWrites: 2 });
     const findMany = vi.spyOn(ctx.prisma.hazardReport, 'findMany');
     try {
-      expect(await streamReports(ctx.prisma, { teamId: team.id }, FORMATS.csv, s.sink, 2)).toBeNull();
+      expect(await streamReports(ctx.prisma, { teamId: team.id }, exportFormat('csv', { hxl: true, revealPhone: false }), s.sink, 2)).toBeNull();
       expect(findMany).toHaveBeenCalledTimes(1);
     } finally {
       findMany.mockRestore();

@@ -56,6 +56,16 @@ export interface FakeCallback { at: number; sid: string; status: string; url: st
 export interface SignedCallback { url: string; path: string; params: Record<string, string>; signature: string }
 export interface CallbackOptions { errorCode?: string; delayMs?: number; extra?: Record<string, string> }
 
+/**
+ * How the fake's phone network treats a call to a number (answerCalls): picked up by a person or an answering
+ * machine (the call's Url is fetched, with AnsweredBy when MachineDetection was asked for, then `completed`),
+ * or busy / no-answer / failed (only that status callback).
+ */
+export type CallOutcome = 'human' | 'machine' | 'busy' | 'no-answer' | 'failed';
+
+/** A webhook POST the fake made for a call (its Url or StatusCallback) and what our server answered. */
+export interface CallWebhook { sid: string; url: string; params: Record<string, string>; status: number; text: string }
+
 export interface FakeTwilioOptions {
   accountSid: string;
   authToken: string;
@@ -64,6 +74,11 @@ export interface FakeTwilioOptions {
   /** The same for calls, e.g. ['initiated','ringing','answered','completed']. */
   autoCallCallbacks?: string[];
   delayAllMs?: number;
+  /**
+   * Delivers the fake's webhook POSTs (call Urls, status callbacks of answered calls) somewhere other than
+   * over HTTP to the URL, e.g. into a supertest app: `(cb) => request(app).post(cb.path)…`.
+   */
+  deliver?: (cb: SignedCallback) => Promise<{ status: number; text: string }>;
 }
 
 const API = /^\/2010-04-01\/Accounts\/([^/]+)\/(Messages|Calls)\.json$/;
@@ -98,6 +113,9 @@ export function createFakeTwilio(opts: FakeTwilioOptions) {
   let mode: FakeMode = 'normal';
   let modeOpts: FakeModeOptions = {};
   let modeTimer: NodeJS.Timeout | undefined;
+  const outcomes = new Map<string, CallOutcome>();
+  const flows = new Set<Promise<unknown>>();
+  const callWebhooks: CallWebhook[] = [];
 
   const later = (ms: number, fn: () => void) => {
     if (ms <= 0) return fn();
@@ -186,6 +204,14 @@ export function createFakeTwilio(opts: FakeTwilioOptions) {
       if (invalid) return send(res, 400, errorBody(400, invalid[0], invalid[1]), record);
       const sid = create(kind, record);
       send(res, 201, resource(kind, sid, params), record);
+      const outcome = kind === 'call' ? outcomes.get(params.To ?? '') : undefined;
+      if (outcome) {
+        const flow = runCall(sid, params, outcome)
+          .catch((e: unknown) => callbackErrors.push(e instanceof Error ? e : new Error(String(e))))
+          .finally(() => flows.delete(flow));
+        flows.add(flow);
+        return;
+      }
       const auto = kind === 'sms' ? api.autoCallbacks : api.autoCallCallbacks;
       if (auto?.length && params.StatusCallback) {
         api.sendStatusCallbacks(sid, auto).catch((e: unknown) => callbackErrors.push(e instanceof Error ? e : new Error(String(e))));
@@ -249,6 +275,38 @@ export function createFakeTwilio(opts: FakeTwilioOptions) {
     const base = resource('sms', r.sid!, r.params) as Record<string, unknown>;
     const date = rfc2822(new Date(r.at));
     return { ...base, status: r.status ?? 'sent', date_created: date, date_updated: date, date_sent: date };
+  }
+
+  /** Signs and POSTs a webhook as Twilio would: through opts.deliver when given, else over HTTP. */
+  async function webhook(url: string, params: Record<string, string>): Promise<{ status: number; text: string }> {
+    const signature = twilio.getExpectedTwilioSignature(authToken, url, params);
+    const u = new URL(url);
+    if (opts.deliver) return opts.deliver({ url, path: `${u.pathname}${u.search}`, params, signature });
+    return { status: await post(url, params, signature), text: '' };
+  }
+
+  /** A call to a number with an outcome: fetch its TwiML if someone (or something) picks up, then its final status. */
+  async function runCall(sid: string, p: Record<string, string>, outcome: CallOutcome): Promise<void> {
+    const common = { CallSid: sid, AccountSid: accountSid, From: p.From ?? '', To: p.To ?? '', Direction: 'outbound-api', ApiVersion: '2010-04-01' };
+    const amd: Record<string, string> = p.MachineDetection
+      ? { AnsweredBy: outcome === 'human' ? 'human' : p.MachineDetection === 'DetectMessageEnd' ? 'machine_end_beep' : 'machine_start' }
+      : {};
+    const answered = outcome === 'human' || outcome === 'machine';
+    if (answered && p.Url) {
+      const params = { ...common, CallStatus: 'in-progress', ...amd };
+      const r = await webhook(p.Url, params);
+      callWebhooks.push({ sid, url: p.Url, params, status: r.status, text: r.text });
+    }
+    const rec = created.get(sid);
+    if (rec) rec.status = answered ? 'completed' : outcome;
+    if (!p.StatusCallback) return;
+    const params: Record<string, string> = {
+      ...common, CallStatus: answered ? 'completed' : outcome, CallDuration: answered ? '42' : '0', CallbackSource: 'call-progress-events',
+      Timestamp: rfc2822(new Date()), ...(answered ? amd : {}),
+    };
+    const r = await webhook(p.StatusCallback, params);
+    callWebhooks.push({ sid, url: p.StatusCallback, params, status: r.status, text: r.text });
+    callbacks.push({ at: now(), sid, status: params.CallStatus!, url: p.StatusCallback, responseStatus: r.status });
   }
 
   function post(url: string, params: Record<string, string>, signature: string): Promise<number> {
@@ -345,8 +403,23 @@ export function createFakeTwilio(opts: FakeTwilioOptions) {
     messages: () => requests.filter((r) => r.kind === 'sms' && r.responseStatus === 201),
     calls: () => requests.filter((r) => r.kind === 'call' && r.responseStatus === 201),
 
+    /** Webhooks the fake POSTed for calls with an outcome (Url fetches and their status callbacks), in order. */
+    callWebhooks,
+
+    /** From now on, calls to `to` are answered (or not) this way; see CallOutcome. */
+    answerCalls(to: string, outcome: CallOutcome): void {
+      outcomes.set(to, outcome);
+    },
+
+    /** Waits until every call flow started so far has posted all its webhooks. */
+    async settled(): Promise<void> {
+      while (flows.size) await Promise.allSettled([...flows]);
+    },
+
     /** Forgets requests and callbacks and drops failNext/failWhen rules; settings stay. */
     clear(): void {
+      outcomes.clear();
+      callWebhooks.length = 0;
       requests.length = 0;
       callbacks.length = 0;
       callbackErrors.length = 0;
