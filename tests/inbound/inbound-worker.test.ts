@@ -179,8 +179,9 @@ describe('per-sender order', () => {
       await t.postTwilio(SMS, p).expect(200);
     }
     // Two workers racing (two instances): neither may take a later message while an earlier one is open.
-    const ctx2 = buildContext(testConfig({ INSTANCE_ID: 'second' }), t.testDb.db, { log: createLogger('silent') });
-    await Promise.all([t.inbound.drain(), createInboundWorkerFor(ctx2).drain()]);
+    // Both on the wall clock, so handled_at tells the order in which they finished.
+    const [w1, w2] = ['first', 'second'].map((id) => createInboundWorkerFor(buildContext(testConfig({ INSTANCE_ID: id }), t.testDb.db, { log: createLogger('silent') })));
+    await Promise.all([w1!.drain(), w2!.drain()]);
     const rows = await Promise.all(sids.map((s) => inboundOf(s)));
     expect(rows.map((r) => r.handledAs)).toEqual(['keyword:join', 'keyword:lang', 'keyword:stop', 'keyword:start']);
     const handled = rows.map((r) => r.handledAt!.getTime());
@@ -205,9 +206,9 @@ describe.skipIf(!onPostgres)('two instances on PostgreSQL', () => {
       ),
     );
     const other = await t.testDb.openAnother();
-    const ctx2 = buildContext(testConfig({ INSTANCE_ID: 'pg-second', INBOUND_CONCURRENCY: '4' }), other, { log: createLogger('silent') });
-    const w1 = t.inbound;
-    const w2 = createInboundWorkerFor(ctx2);
+    // Both instances on the wall clock, so handled_at tells the order in which messages finished.
+    const w1 = createInboundWorkerFor(buildContext(testConfig({ INSTANCE_ID: 'pg-first', INBOUND_CONCURRENCY: '4' }), t.testDb.db, { log: createLogger('silent') }));
+    const w2 = createInboundWorkerFor(buildContext(testConfig({ INSTANCE_ID: 'pg-second', INBOUND_CONCURRENCY: '4' }), other, { log: createLogger('silent') }));
     await Promise.all([w1.drain(), w2.drain(), w1.drain(), w2.drain()]);
 
     for (const phone of senders) {

@@ -35,7 +35,7 @@ it('when an outbox row is queued with raw SQL, then it equals Prisma\'s read of 
 it('when the tables gain a column, then the raw column lists are checked against it', async () => {
   const cols = async (table: string) =>
     (await t.db.prisma.$queryRawUnsafe<{ c: string }[]>(
-      `SELECT column_name AS c FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema()`, table,
+      `SELECT column_name::text AS c FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema()`, table,
     )).map((r) => r.c).sort();
   const { REPORT_COLUMNS } = await import('../../src/lib/report-row.js');
   const { OUTBOX_COLUMNS } = await import('../../src/outbox/enqueue.js');
