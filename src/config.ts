@@ -1,5 +1,7 @@
 // The one place that reads process.env. Parsed once at start; a bad value stops start-up with a message
 // naming the variable, so a field server never runs half-configured.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const bool = z
@@ -42,6 +44,59 @@ const jsonPrices = z
 
 export const SUPPORTED_LOCALES = ['en', 'km', 'lo', 'es'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
+
+const isTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** What one country's people are told and how their times are shown (config/countries.json). */
+export const CountrySettingsSchema = z.strictObject({
+  name: z.string().min(1),
+  /** The language a number from this country is answered in until its text says otherwise. */
+  locale: z.enum(SUPPORTED_LOCALES).optional(),
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Phnom_Penh').optional(),
+  /** Quoted by HELP and in the reply to a report with casualties. */
+  emergencyNumber: z.string().trim().min(1).optional(),
+  /** Hears of every casualty report in the country (after a province's VICTIM_ASSISTANCE_CONTACTS). */
+  victimAssistancePhone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +85512345678').optional(),
+  /** Named in the reply to a casualty report (after a province's REHAB_SERVICES). */
+  rehabService: z.string().trim().min(1).optional(),
+  /** For operators: what to check, where a number came from. */
+  notes: z.string().optional(),
+});
+export type CountrySettings = z.infer<typeof CountrySettingsSchema>;
+export const CountriesFileSchema = z.record(z.string().regex(/^[A-Z]{2}$/, 'keys must be ISO country codes such as KH'), CountrySettingsSchema);
+
+export const DEFAULT_COUNTRIES_FILE = fileURLToPath(new URL('../config/countries.json', import.meta.url));
+
+// The per-country file, read and checked once at start: a bad file stops start-up like a bad variable.
+const countriesFile = z
+  .string()
+  .optional()
+  .transform((path = '', ctx) => {
+    path = path.trim() || DEFAULT_COUNTRIES_FILE;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `cannot read ${path} as JSON: ${(err as Error).message}` });
+      return z.NEVER;
+    }
+    const parsed = CountriesFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const message = issue.code === 'invalid_key' ? 'keys must be ISO country codes such as KH' : issue.message;
+        ctx.addIssue({ code: 'custom', message: `${path}: ${issue.path.join('.')}: ${message}` });
+      }
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
 
 const ConfigSchema = z
   .object({
@@ -102,6 +157,7 @@ const ConfigSchema = z
     DEFAULT_COUNTRY: z.string().length(2).toUpperCase().default('KH'),
     DEFAULT_LOCALE: z.enum(SUPPORTED_LOCALES).default('en'),
     EMERGENCY_NUMBER: z.string().trim().min(1).default('119'),
+    COUNTRIES_FILE: countriesFile,
 
     REPORT_DIALOGUE_HOURS: z.coerce.number().min(0.1).max(24 * 14).default(24),
     REPORT_DIALOGUE_WAIT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
@@ -225,7 +281,10 @@ function toConfig(env: z.output<typeof ConfigSchema>) {
     adminApiKey: env.ADMIN_API_KEY,
     defaultCountry: env.DEFAULT_COUNTRY,
     defaultLocale: env.DEFAULT_LOCALE,
+    /** For countries the countries file does not give one. */
     emergencyNumber: env.EMERGENCY_NUMBER,
+    /** Per-country settings by ISO code (src/districts/countries.ts reads them). */
+    countries: env.COUNTRIES_FILE,
     reports: {
       dialogueHours: env.REPORT_DIALOGUE_HOURS,
       dialogueWaitMinutes: env.REPORT_DIALOGUE_WAIT_MINUTES,

@@ -14,7 +14,7 @@ import { VOICE_PATHS } from '../messaging/voice-urls.js';
 import { isOpen } from '../lib/report-status.js';
 import { SYSTEM } from '../lib/actor.js';
 import { formatAlert } from './format-alert.js';
-import { timeZoneOf } from '../districts/countries.js';
+import { countryFacts } from '../districts/countries.js';
 import type { SendFailure } from '../outbox/send-failures.js';
 import { ackMinutes, findFallbackTeam, placeName } from './route-report.js';
 
@@ -135,7 +135,7 @@ async function advance(ctx: Ctx, tx: Tx, alert: DueAlert, now: Date, why?: strin
   const contacts = alert.contacts;
   const minutes = Math.max(1, Math.round((now.getTime() - alert.createdAt.getTime()) / 60_000));
   const place = await placeName(tx, report);
-  const timeZone = timeZoneOf(await countryOf(tx, report));
+  const timeZone = countryFacts(ctx.config, await countryOf(tx, report)).timeZone;
   const smsText = (locale: string) =>
     ctx.i18n.t(locale, 'teams:escalation', { minutes }) +
     formatAlert({ report, locale, t: ctx.i18n.t, mapLinkTemplate: ctx.config.reports.mapLinkTemplate, timeZone, placeName: place });

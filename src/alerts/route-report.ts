@@ -7,8 +7,10 @@ import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { ancestry } from '../districts/ancestry.js';
+import { districtDisplayName } from '../districts/resolve-district.js';
+import type { Locale } from '../config.js';
 import { formatAlert } from './format-alert.js';
-import { timeZoneOf } from '../districts/countries.js';
+import { countryFacts } from '../districts/countries.js';
 import { reportPayload } from './report-payload.js';
 
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock' | 'log'>;
@@ -48,11 +50,12 @@ export function ackMinutes(ctx: Ctx, report: Pick<HazardReport, 'priority'>): nu
 }
 
 /** A readable place: the matched unit and its parents up to the district ("Ou Thum, Banteay Neang, Mongkol Borey"). */
-export async function placeName(tx: Tx, report: Pick<HazardReport, 'adminPcode' | 'locationText'>): Promise<string | null> {
+/** The report's place up to its district: Latin names for teams, or the reader's script when `locale` is given. */
+export async function placeName(tx: Tx, report: Pick<HazardReport, 'adminPcode' | 'locationText'>, locale?: Locale): Promise<string | null> {
   if (!report.adminPcode) return report.locationText;
   const chain = await ancestry(tx, report.adminPcode);
   const upToDistrict = chain.slice(0, chain.findIndex((u) => u.level === 'district') + 1 || chain.length);
-  return upToDistrict.map((u) => u.nameEn).join(', ') || report.locationText;
+  return upToDistrict.map((u) => (locale ? districtDisplayName(u, locale) : u.nameEn)).join(', ') || report.locationText;
 }
 
 export async function alertTeam(ctx: Ctx, tx: Tx, report: HazardReport, now: Date): Promise<AlertedTeam> {
@@ -72,7 +75,7 @@ export async function alertTeam(ctx: Ctx, tx: Tx, report: HazardReport, now: Dat
   const place = await placeName(tx, report);
   const text =
     (covering ? '' : ctx.i18n.t(locale, 'teams:fallbackNote')) +
-    formatAlert({ report, locale, t: ctx.i18n.t, mapLinkTemplate: ctx.config.reports.mapLinkTemplate, timeZone: timeZoneOf(country), placeName: place });
+    formatAlert({ report, locale, t: ctx.i18n.t, mapLinkTemplate: ctx.config.reports.mapLinkTemplate, timeZone: countryFacts(ctx.config, country).timeZone, placeName: place });
 
   // Raw SQL: once per report on the inbound worker's hot path (see lib/report-row.ts).
   const [alert] = await tx.$queryRaw<{ id: number }[]>`

@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { Prisma } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
-import { timeZoneOf } from '../districts/countries.js';
+import { countryFacts } from '../districts/countries.js';
 import { targetDistricts } from './fan-out.js';
 import { campaignTemplates, checkCustomTexts, requireLanguages, type CampaignContent } from './campaign-content.js';
 import { checkTargets, describeCampaign, hotlineOf } from './campaigns.service.js';
@@ -61,7 +61,7 @@ export async function createCampaign(ctx: Ctx, body: CreateCampaignBody, actor: 
   const schedule: CampaignSchedule =
     'cron' in s
       ? { cron: s.cron, timezone: s.timezone, startAt: s.startAt ?? null, endAt: s.endAt ?? null }
-      : { at: s.at, timezone: s.timezone ?? timeZoneOf(ctx.config.defaultCountry) };
+      : { at: s.at, timezone: s.timezone ?? countryFacts(ctx.config, ctx.config.defaultCountry).timeZone };
   const first = firstOccurrence(schedule, now);
 
   const created = await ctx.prisma.$transaction(async (tx) => {

@@ -355,9 +355,12 @@ export function createPlaceMatcher(units: MatchableUnit[]): PlaceMatcher {
       const pool = hit.rivals.filter(keep);
       const rivals = weighed.get(hit.rivals) ?? rivalWeights(pool);
       weighed.set(hit.rivals, rivals);
+      // "khum Tuek Chour" is the commune, though a village has that name too. A level word that no unit of the
+      // name answers to is only a loose word in a sentence ("នៅភូមិ មង្គលបូរី", "in Mongkol Borei village"): the
+      // name is still the one place it names.
+      const hinted = hit.hint !== undefined && hit.rivals.some((u) => u.level === hit.hint);
       for (const unit of hit.units) {
-        // "khum Tuek Chour" is the commune, though a village has that name too.
-        const base = hit.hint && hit.hint !== unit.level ? 0.5 * hit.base : hit.base;
+        const base = hinted && hit.hint !== unit.level ? 0.5 * hit.base : hit.base;
         scored.push({ unit, hit, pool, base, confidence: base / (1 + rivals(unit, hit.hint)) });
       }
     }

@@ -59,7 +59,7 @@ export async function finishInbound(tx: Tx, row: ClaimedInbound, outcome: Inboun
  */
 async function recordProviderOptOut(ctx: AppContext, tx: Tx, row: ClaimedInbound): Promise<InboundOutcome> {
   const type = row.optOutType!.toLowerCase();
-  const sub = canReply(row.fromPhone) ? await findOrCreateSubscriber(ctx, tx, row.fromPhone, row.body, undefined) : null;
+  const sub = canReply(row.fromPhone) ? await findOrCreateSubscriber(ctx, tx, row.fromPhone, row.body, { command: 'help' } /* an opt-out keyword: no language in it */) : null;
   if (sub && (type === 'stop' || type === 'start')) {
     const kw = ctx.keywords.parse(row.body) ?? { command: type, locale: sub.language as Locale, keyword: type, rest: '' };
     const handled = await handleKeyword(ctx, tx, sub, { ...kw, command: type });
@@ -71,6 +71,6 @@ async function recordProviderOptOut(ctx: AppContext, tx: Tx, row: ClaimedInbound
 /** The safety advice for a message we could not process: the person's known language, else our best guess. */
 export async function safetyFallback(ctx: AppContext, tx: Tx, row: ClaimedInbound): Promise<InboundOutcome> {
   const sub = canReply(row.fromPhone) ? await tx.subscriber.findUnique({ where: { phone: row.fromPhone } }) : null;
-  const locale = (sub?.language as Locale | undefined) ?? guessLocale({ text: row.body, phone: row.fromPhone, defaultLocale: ctx.config.defaultLocale });
+  const locale = (sub?.language as Locale | undefined) ?? guessLocale({ text: row.body, phone: row.fromPhone, isCommand: Boolean(ctx.keywords.parse(row.body)), defaultLocale: ctx.config.defaultLocale });
   return { reply: ctx.i18n.t(locale, 'safety.reply'), handledAs: 'error', subscriberId: sub?.id ?? null, reportId: null, locale };
 }

@@ -5,7 +5,7 @@ import type { Tx } from '../lib/db.js';
 import type { HazardReport } from '../generated/prisma/client.js';
 import { REPORT_COLUMNS } from '../lib/report-row.js';
 import type { AppContext } from '../context.js';
-import { handleKeyword, join } from '../subscribers/handle-keyword.js';
+import { handleKeyword, join, PENDING_JOIN_MS } from '../subscribers/handle-keyword.js';
 import { findOrCreateSubscriber } from '../subscribers/find-or-create.js';
 import { findTeamContact, handleTeamCommand, parseTeamCommand } from '../reports/team-commands.js';
 import { answerDialogue, createReport } from '../reports/intake.js';
@@ -20,8 +20,6 @@ export interface InboundOutcome {
   locale: string | null;
 }
 
-/** A pending JOIN is answered by a bare place name within this window. */
-const PENDING_JOIN_MS = 24 * 3600_000;
 const PENDING_JOIN_MAX_CHARS = 60;
 const TEAM_COMMANDS = new Set(['ack', 'done', 'false', 'notfound', 'dup', 'note']);
 
@@ -33,7 +31,7 @@ export async function routeInbound(
   const { body, fromPhone } = msg;
   const now = ctx.clock.now();
   const kw = ctx.keywords.parse(body);
-  const sub = fromPhone.startsWith('+') ? await findOrCreateSubscriber(ctx, tx, fromPhone, body, kw?.locale) : null;
+  const sub = fromPhone.startsWith('+') ? await findOrCreateSubscriber(ctx, tx, fromPhone, body, kw) : null;
   const locale = sub?.language ?? ctx.config.defaultLocale;
   const done = (o: { reply: string | null; handledAs: string; reportId?: number | null }): InboundOutcome => ({
     reply: o.reply, handledAs: o.handledAs, subscriberId: sub?.id ?? null, reportId: o.reportId ?? null, locale: sub?.language ?? null,
@@ -66,7 +64,7 @@ export async function routeInbound(
   );
   if (open && text.trim()) return done(await answerDialogue(ctx, tx, open, reportMsg));
 
-  // The answer to "which district?" is often just the name.
+  // The answer to "which district?" is often just the name (within PENDING_JOIN_MS).
   if (sub && !kw && sub.status === 'pending' && now.getTime() - sub.updatedAt.getTime() < PENDING_JOIN_MS && body.length <= PENDING_JOIN_MAX_CHARS) {
     const answered = await join(ctx, tx, sub, body, 'keyword:join:answer');
     if (answered.handledAs === 'keyword:join:answer') return done(answered);

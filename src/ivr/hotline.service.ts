@@ -18,6 +18,7 @@ import { voiceScreenTwiml, type VoiceScreen } from '../messaging/voice-twiml.js'
 import { loadContentLibrary, type ContentLibrary } from '../content/library.js';
 import { countryOfPhone } from '../subscribers/phone.js';
 import { guessLocale } from '../subscribers/language.js';
+import { countryFacts } from '../districts/countries.js';
 import { districtDisplayName } from '../districts/resolve-district.js';
 import { advance, startCall, currentScreen } from './machine.js';
 import { spokenParts, voiceItems } from './render.js';
@@ -47,11 +48,13 @@ export function voiceMessageIds(lib: ContentLibrary): string[] {
 }
 
 export function machineEnv(ctx: Pick<AppContext, 'config'>, places: MachineEnv['places'], phone: string): MachineEnv {
+  const country = phone.startsWith('+') ? countryOfPhone(phone) : undefined;
   return {
     places,
-    emergencyNumber: ctx.config.emergencyNumber,
+    // The caller's country's number (config/countries.json), EMERGENCY_NUMBER where it gives none.
+    emergencyNumber: countryFacts(ctx.config, country).emergencyNumber,
     voiceMessages: voiceMessageIds(contentLibrary()),
-    country: phone.startsWith('+') ? countryOfPhone(phone) : undefined,
+    country,
   };
 }
 
@@ -66,7 +69,7 @@ async function callerSubscriber(ctx: AppContext, tx: Tx, phone: string): Promise
   if (!/^\+\d{6,15}$/.test(phone)) return null;
   const existing = await tx.subscriber.findUnique({ where: { phone } });
   if (existing) return existing;
-  const language = guessLocale({ text: '', phone, defaultLocale: ctx.config.defaultLocale });
+  const language = guessLocale({ text: '', phone, defaultLocale: ctx.config.defaultLocale, localeOf: (c) => countryFacts(ctx.config, c).locale });
   return tx.subscriber.create({ data: { phone, language, languageSource: 'guessed', source: 'voice' } });
 }
 

@@ -34,7 +34,7 @@ export async function addFollowUp(ctx: AppContext, tx: Tx, report: HazardReport,
     });
   }
   return {
-    reply: ctx.i18n.t(report.locale, 'reports:followUpAdded', { number: report.id }),
+    reply: ctx.i18n.t(msg.sub?.language ?? report.locale, 'reports:followUpAdded', { number: report.id }),
     handledAs: 'report:follow_up',
     reportId: report.id,
   };

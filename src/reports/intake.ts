@@ -4,6 +4,7 @@
 import type { HazardReport, Prisma, Subscriber } from '../generated/prisma/client.js';
 import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
+import type { Locale } from '../config.js';
 import { parseReport, type ParsedReport } from './parse/parse-report.js';
 import { ancestry } from '../districts/ancestry.js';
 import { unitOfPoint } from '../districts/locate-point.js';
@@ -17,6 +18,8 @@ import { placeName } from '../alerts/route-report.js';
 import { noteToTeam } from '../alerts/note-duplicate.js';
 import { settle } from './dispatch.js';
 import { referVictimAssistance, rehabService } from './notify.js';
+import { countryFacts } from '../districts/countries.js';
+import { countryOfPhone, subscriberCountry } from '../subscribers/phone.js';
 
 export interface ReportMessage {
   sub: Subscriber | null;
@@ -49,6 +52,7 @@ async function locate(tx: Tx, boundaries: BoundaryLookup, parsed: ParsedReport) 
     if (unit) [adminPcode, adminLevel, districtVia] = [unit.pcode, unit.level, unit.via];
   }
   const chain = adminPcode ? await ancestry(tx, adminPcode) : [];
+  const country = chain[0]?.country;
   const provinceOnly = parsed.place?.value.level === 'province' ? parsed.place.value.pcode : null;
   const sure = Boolean(point) || (Boolean(parsed.place) && (parsed.place!.confidence ?? 0) >= SURE && adminPcode !== null);
   return {
@@ -66,6 +70,8 @@ async function locate(tx: Tx, boundaries: BoundaryLookup, parsed: ParsedReport) 
     adminLevel,
     districtVia,
     sure,
+    /** The country of the place, when the report has one. */
+    country,
   };
 }
 
@@ -76,14 +82,24 @@ function parseRecord(parsed: ParsedReport, districtVia: string | null): Prisma.I
   })) as Prisma.InputJsonValue;
 }
 
-function replyFor(ctx: AppContext, report: HazardReport, opts: { ask?: 'askLocation' | 'askLocationAgain' }): string {
+/**
+ * The country whose emergency number and services a reporter is told: the report's place's, else the reporter's
+ * district's, else the number's.
+ */
+async function reporterCountry(tx: Tx, msg: ReportMessage, placeCountry: string | undefined): Promise<string | undefined> {
+  if (placeCountry) return placeCountry;
+  return msg.sub ? subscriberCountry(tx, msg.sub) : countryOfPhone(msg.phone);
+}
+
+function replyFor(ctx: AppContext, report: HazardReport, opts: { ask?: 'askLocation' | 'askLocationAgain'; country?: string | undefined }): string {
   const t = (k: string, v?: Record<string, unknown>) => ctx.i18n.t(report.locale, k, v);
   const parts = [t('reports:received', { number: report.id })];
   if (opts.ask) parts.push(t(`reports:${opts.ask}`));
   parts.push(t('safety.reply'));
   if (report.casualties) {
-    parts.push(t('reports:emergency', { emergency: ctx.config.emergencyNumber }));
-    const rehab = rehabService(ctx, report.provincePcode);
+    const facts = countryFacts(ctx.config, opts.country);
+    parts.push(t('reports:emergency', { emergency: facts.emergencyNumber }));
+    const rehab = rehabService(ctx, report.provincePcode, opts.country);
     if (rehab) parts.push(t('reports:rehab', { service: rehab }));
   }
   return parts.join(' ');
@@ -119,14 +135,22 @@ export async function createReport(ctx: AppContext, tx: Tx, msg: ReportMessage):
   ({ after: report } = await changeStatus(tx, report.id, { to: 'triaged', actor: SYSTEM, at: now, note: `${tri.priority}: ${tri.reasons.join(', ') || 'no urgent signs'}` }));
   // A report that waits for its place is still routed at once when someone is hurt.
   if (!ask || report.priority === 'critical') report = await settle(ctx, tx, report, loc.adminLevel, ctx.clock.now());
-  if (report.casualties) await referVictimAssistance(ctx, tx, report, await placeName(tx, report));
-  return { reply: replyFor(ctx, report, { ask: ask ? 'askLocation' : undefined }), handledAs: ask ? 'report:ask_location' : 'report', reportId: report.id };
+  // Only casualties need the country (its emergency number and services): no lookup for other reports.
+  const country = report.casualties ? await reporterCountry(tx, msg, loc.country) : undefined;
+  if (report.casualties) await referVictimAssistance(ctx, tx, report, await placeName(tx, report), country);
+  return {
+    reply: replyFor(ctx, report, { ask: ask ? 'askLocation' : undefined, country }),
+    handledAs: ask ? 'report:ask_location' : 'report',
+    reportId: report.id,
+  };
 }
 
 /** The reporter's answer to "where is it?": completes the same report, or asks once more, or goes on without. */
 export async function answerDialogue(ctx: AppContext, tx: Tx, report: HazardReport, msg: ReportMessage): Promise<IntakeOutcome> {
   const now = ctx.clock.now();
-  const t = (k: string, v?: Record<string, unknown>) => ctx.i18n.t(report.locale, k, v);
+  // The reporter's language now: a LANG sent since the report, or a clearer message, counts.
+  const locale = (msg.sub?.language ?? report.locale) as Locale;
+  const t = (k: string, v?: Record<string, unknown>) => ctx.i18n.t(locale, k, v);
   await addNote(tx, report.id, reporterActor(msg.sub?.id ?? null), msg.text, now, 'dialogue');
   const parsed = parseReport(msg.text, { vocabulary: ctx.vocabulary, matcher: await ctx.places.get(), mediaUrls: msg.mediaUrls, keyword: msg.keyword });
   const loc = await locate(tx, await ctx.boundaries.get(), parsed);
@@ -151,7 +175,7 @@ export async function answerDialogue(ctx: AppContext, tx: Tx, report: HazardRepo
     // A critical report was routed before its place was known; the team now hears where.
     await noteToTeam(ctx, tx, updated, 'location');
   }
-  const place = found ? ((await placeName(tx, updated)) ?? loc.fields.locationText ?? '') : '';
+  const place = found ? ((await placeName(tx, updated, locale)) ?? loc.fields.locationText ?? '') : '';
   return found
     ? { reply: t('reports:locationNoted', { number: report.id, place }), handledAs: 'report:location', reportId: report.id }
     : { reply: t('reports:received', { number: report.id }), handledAs: 'report:no_location', reportId: report.id };

@@ -8,7 +8,7 @@ import { enqueue } from '../outbox/enqueue.js';
 import { clip } from '../lib/text.js';
 import { REPORTER_UPDATES } from './lifecycle.js';
 import { localTime } from '../alerts/format-alert.js';
-import { timeZoneOf } from '../districts/countries.js';
+import { countryFacts } from '../districts/countries.js';
 
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock'>;
 
@@ -32,19 +32,22 @@ export async function notifyReporter(ctx: Ctx, tx: Tx, report: HazardReport, sta
   return true;
 }
 
-export function victimAssistancePhone(ctx: Ctx, provincePcode: string | null): string | undefined {
+// Most specific first: the province's (VICTIM_ASSISTANCE_CONTACTS, REHAB_SERVICES), the country's
+// (config/countries.json), then the one default (VICTIM_ASSISTANCE_PHONE, REHAB_SERVICE).
+export function victimAssistancePhone(ctx: Ctx, provincePcode: string | null, country?: string): string | undefined {
   const r = ctx.config.reports;
-  return (provincePcode ? r.victimAssistanceContacts[provincePcode] : undefined) ?? r.victimAssistancePhone;
+  return (provincePcode ? r.victimAssistanceContacts[provincePcode] : undefined) ??
+    countryFacts(ctx.config, country).victimAssistancePhone ?? r.victimAssistancePhone;
 }
 
-export function rehabService(ctx: Ctx, provincePcode: string | null): string | undefined {
+export function rehabService(ctx: Ctx, provincePcode: string | null, country?: string): string | undefined {
   const r = ctx.config.reports;
-  return (provincePcode ? r.rehabServices[provincePcode] : undefined) ?? r.rehabService;
+  return (provincePcode ? r.rehabServices[provincePcode] : undefined) ?? countryFacts(ctx.config, country).rehabService ?? r.rehabService;
 }
 
 /** Casualties: the province's victim-assistance contact hears at once, independently of the clearance team. */
-export async function referVictimAssistance(ctx: Ctx, tx: Tx, report: HazardReport, place: string | null): Promise<boolean> {
-  const phone = victimAssistancePhone(ctx, report.provincePcode);
+export async function referVictimAssistance(ctx: Ctx, tx: Tx, report: HazardReport, place: string | null, country?: string): Promise<boolean> {
+  const phone = victimAssistancePhone(ctx, report.provincePcode, country);
   if (!phone) return false;
   const locale = ctx.config.defaultLocale;
   await enqueue(tx, {
@@ -55,7 +58,7 @@ export async function referVictimAssistance(ctx: Ctx, tx: Tx, report: HazardRepo
       location: place ?? report.locationText ?? ctx.i18n.t(locale, 'teams:unknownPlace'),
       text: clip(report.originalText.replace(/\s+/g, ' ').trim(), 300),
       reporter: report.reporterPhone,
-      time: localTime(report.createdAt, timeZoneOf(ctx.config.defaultCountry)),
+      time: localTime(report.createdAt, countryFacts(ctx.config, country ?? ctx.config.defaultCountry).timeZone),
     }),
     locale,
     reportId: report.id,

@@ -1,6 +1,6 @@
 // JOIN / STOP / START / HELP / LANG from a phone. Each handler changes the subscriber inside the caller's
 // transaction and returns the reply text (or null: no reply, e.g. a second STOP).
-import type { Subscriber } from '../generated/prisma/client.js';
+import type { AdminUnit, Subscriber } from '../generated/prisma/client.js';
 import type { Tx } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import type { Locale } from '../config.js';
@@ -8,8 +8,13 @@ import { audit } from '../lib/audit.js';
 import { truncate } from '../lib/text.js';
 import { parseLanguage, type KeywordMatch } from './keywords.js';
 import { resolveDistrict, districtDisplayName } from '../districts/resolve-district.js';
+import { countryFacts } from '../districts/countries.js';
+import { subscriberCountry } from './phone.js';
 
 type Ctx = Pick<AppContext, 'i18n' | 'places' | 'clock' | 'config'>;
+
+/** How long a "did you mean …?" after an unsure JOIN waits for YES. */
+export const PENDING_JOIN_MS = 24 * 3600_000;
 
 export interface KeywordOutcome {
   reply: string | null;
@@ -26,10 +31,14 @@ export async function handleKeyword(ctx: Ctx, tx: Tx, sub: Subscriber, kw: Keywo
       return stop(ctx, tx, sub);
     case 'start':
       return start(ctx, tx, sub);
-    case 'help':
-      return { reply: ctx.i18n.t(sub.language, 'help.text', { emergency: ctx.config.emergencyNumber }), handledAs: 'keyword:help' };
+    case 'help': {
+      const facts = countryFacts(ctx.config, await subscriberCountry(tx, sub));
+      return { reply: ctx.i18n.t(sub.language, 'help.text', { emergency: facts.emergencyNumber }), handledAs: 'keyword:help' };
+    }
     case 'lang':
       return lang(ctx, tx, sub, kw.rest);
+    case 'yes':
+      return yes(ctx, tx, sub);
     default:
       return null; // report and team commands belong to other features
   }
@@ -38,9 +47,15 @@ export async function handleKeyword(ctx: Ctx, tx: Tx, sub: Subscriber, kw: Keywo
 export async function join(ctx: Ctx, tx: Tx, sub: Subscriber, place: string, handledAs: string): Promise<KeywordOutcome> {
   const t = (key: string, vars?: Record<string, unknown>) => ctx.i18n.t(sub.language, key, vars);
   const now = ctx.clock.now();
-  const askAgain = async (reply: string, outcome: string) => {
-    // Remember that we asked, so a bare district name in the next message completes the JOIN.
-    if (sub.status !== 'active') await tx.subscriber.update({ where: { id: sub.id }, data: { status: 'pending' } });
+  const askAgain = async (reply: string, outcome: string, suggested?: string) => {
+    // Remember that we asked, so a bare district name in the next message completes the JOIN, and what we
+    // suggested, so YES accepts it.
+    const pending = suggested
+      ? { pendingJoinPcode: suggested, pendingJoinUntil: new Date(now.getTime() + PENDING_JOIN_MS) }
+      : { pendingJoinPcode: null, pendingJoinUntil: null };
+    if (sub.status !== 'active' || suggested || sub.pendingJoinPcode) {
+      await tx.subscriber.update({ where: { id: sub.id }, data: { ...(sub.status !== 'active' ? { status: 'pending' } : {}), ...pending } });
+    }
     return { reply, handledAs: `${handledAs}:${outcome}` };
   };
 
@@ -49,25 +64,43 @@ export async function join(ctx: Ctx, tx: Tx, sub: Subscriber, place: string, han
   if (found.kind === 'none') return askAgain(t('join.unknownDistrict', { place: truncate(place, 40) }), 'unknown');
   if (found.kind === 'province') return askAgain(t('join.askDistrict'), 'province');
   const name = districtDisplayName(found.district, sub.language as Locale);
-  if (found.kind === 'unsure') return askAgain(t('join.suggest', { district: name }), 'suggest');
+  if (found.kind === 'unsure') return askAgain(t('join.suggest', { district: name }), 'suggest', found.district.pcode);
+  return subscribe(ctx, tx, sub, found.district, { confidence: found.confidence }, handledAs);
+}
 
+async function subscribe(ctx: Ctx, tx: Tx, sub: Subscriber, district: AdminUnit, details: Record<string, unknown>, handledAs: string): Promise<KeywordOutcome> {
+  const now = ctx.clock.now();
   await tx.subscriber.update({
     where: { id: sub.id },
     data: {
       status: 'active',
-      districtPcode: found.district.pcode,
-      joinedAt: sub.status === 'active' && sub.districtPcode === found.district.pcode ? sub.joinedAt : now,
+      districtPcode: district.pcode,
+      joinedAt: sub.status === 'active' && sub.districtPcode === district.pcode ? sub.joinedAt : now,
       optedOutAt: null,
+      pendingJoinPcode: null,
+      pendingJoinUntil: null,
       // Asking to join again undoes "press 9 to stop these calls" too.
       voiceOptedOutAt: null,
     },
   });
-  await audit(tx, {
-    ...actor(sub),
-    action: 'subscriber.join',
-    details: { district: found.district.pcode, from: sub.status, confidence: found.confidence },
-  });
-  return { reply: t('join.confirmed', { district: name }), handledAs };
+  await audit(tx, { ...actor(sub), action: 'subscriber.join', details: { district: district.pcode, from: sub.status, ...details } });
+  const name = districtDisplayName(district, sub.language as Locale);
+  return { reply: ctx.i18n.t(sub.language, 'join.confirmed', { district: name }), handledAs };
+}
+
+/**
+ * YES (OK, 1, បាទ, ចាស, ແມ່ນ, SÍ…): accepts the district a "did you mean …?" offered. From a number that sent STOP
+ * it opts back in, as carriers' YES does. Otherwise there is nothing to confirm: a number that never opted out is
+ * not welcomed back.
+ */
+async function yes(ctx: Ctx, tx: Tx, sub: Subscriber): Promise<KeywordOutcome> {
+  const now = ctx.clock.now();
+  if (sub.pendingJoinPcode && sub.pendingJoinUntil && sub.pendingJoinUntil > now) {
+    const district = await tx.adminUnit.findUnique({ where: { pcode: sub.pendingJoinPcode } });
+    if (district) return subscribe(ctx, tx, sub, district, { accepted: 'suggestion' }, 'keyword:yes:join');
+  }
+  if (sub.status === 'opted_out') return start(ctx, tx, sub);
+  return { reply: ctx.i18n.t(sub.language, 'yes.nothing'), handledAs: 'keyword:yes:nothing' };
 }
 
 async function stop(ctx: Ctx, tx: Tx, sub: Subscriber): Promise<KeywordOutcome> {

@@ -19,7 +19,7 @@ import { audit } from '../lib/audit.js';
 import { maskPhone } from '../lib/logger.js';
 import { matchableText, truncate } from '../lib/text.js';
 import { parseLanguage } from './keywords.js';
-import { localeOfCountry } from '../districts/countries.js';
+import { countryFacts } from '../districts/countries.js';
 import { countryOfPhone, normalizePhone } from './phone.js';
 import { resolveDistrictInput, type DistrictInput } from './subscribers.service.js';
 import type { ApiCaller } from '../auth/caller.js';
@@ -200,7 +200,7 @@ async function insertNew(ctx: Ctx, tx: Tx, rows: NewRow[], now: Date): Promise<S
   if (rows.length === 0) return new Set();
   const phones = rows.map((r) => r.phone);
   const districts = rows.map((r) => r.district);
-  const languages = rows.map((r) => r.language ?? localeOfCountry(countryOfPhone(r.phone)) ?? ctx.config.defaultLocale);
+  const languages = rows.map((r) => r.language ?? countryFacts(ctx.config, countryOfPhone(r.phone)).locale ?? ctx.config.defaultLocale);
   // Unless the file says, the language stays a guess that the person's own SMS may correct.
   const sources = rows.map((r) => (r.language ? 'import' : 'guessed'));
   const made = await tx.$queryRaw<{ phone: string }[]>`

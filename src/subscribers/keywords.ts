@@ -4,11 +4,11 @@ import type { Resource } from 'i18next';
 import { SUPPORTED_LOCALES, type Locale } from '../config.js';
 import { foldLatin, matchableText } from '../lib/text.js';
 
-export const COMMANDS = ['join', 'stop', 'start', 'help', 'lang', 'report', 'ack', 'done', 'false', 'notfound', 'dup', 'note'] as const;
+export const COMMANDS = ['join', 'stop', 'start', 'help', 'lang', 'yes', 'report', 'ack', 'done', 'false', 'notfound', 'dup', 'note'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Commands that stand alone: "Stop! there is a mine near my house" is a report, not an opt-out. */
-const WHOLE_MESSAGE_ONLY = new Set<Command>(['stop', 'start', 'help']);
+const WHOLE_MESSAGE_ONLY = new Set<Command>(['stop', 'start', 'help', 'yes']);
 
 export interface KeywordMatch {
   command: Command;

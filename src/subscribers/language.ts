@@ -1,6 +1,12 @@
-// Guessing a new number's language: the script of its text decides first (Khmer and Lao are unambiguous);
-// Latin text is Spanish when it looks Spanish, otherwise the language of the number's country, because
-// villagers often type Latin letters on phones without a Khmer or Lao keyboard but read their own language.
+// Choosing a number's reply language from what it wrote. Khmer and Lao script decide at once. Latin text is
+// English or Spanish only when two independent language identifiers agree on it (franc-min's trigram model and
+// tinyld's): romanised Khmer and Lao ("min nov chit sala") look like no language to either, or like a different
+// one to each, and then the language of the number's country holds, because villagers often type Latin letters on
+// phones without a Khmer or Lao keyboard but read their own language best. A wrong language on a safety reply is
+// the costliest error here, so disagreement means "unsure" and the country rule wins
+// (tests/fixtures/language-set.ts and `npm run lang:eval` measure it per class).
+import { francAll } from 'franc-min';
+import { detectAll } from 'tinyld/light';
 import type { Locale } from '../config.js';
 import { countryOfPhone } from './phone.js';
 import { localeOfCountry } from '../districts/countries.js';
@@ -25,21 +31,47 @@ export function detectScript(text: string): Script {
   return latin >= other ? 'latin' : 'other';
 }
 
-const SPANISH_MARKERS = /[ñ¿¡]|\b(hay|una?|cerca|mina|minas|bomba|artefacto|escuela|niñ[oa]s?|herid[oa]s?|muert[oa]s?|vereda|finca|camino|donde|aqu[ií])\b/i;
+const FRANC_LOCALES: Record<string, Locale> = { eng: 'en', spa: 'es' };
+/** Shorter texts are mostly keywords and names: no identifier can tell their language. */
+const MIN_LETTERS = 10;
 
-export function looksSpanish(text: string): boolean {
-  return SPANISH_MARKERS.test(text);
+/**
+ * 'en' or 'es' when the Latin text is confidently that language, else null (romanised Khmer/Lao, names,
+ * keywords, anything the two identifiers do not agree on).
+ */
+export function identifyLanguage(text: string): Locale | null {
+  if (detectScript(text) !== 'latin') return null;
+  if ((text.match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS) return null;
+  const franc = francAll(text, { minLength: MIN_LETTERS })[0]?.[0];
+  const locale = franc ? FRANC_LOCALES[franc] : undefined;
+  if (!locale) return null;
+  return detectAll(text)[0]?.lang === locale ? locale : null;
 }
 
-export function guessLocale(opts: {
+export interface GuessOptions {
   text: string;
   phone: string | null;
+  /** The locale whose keyword the message starts with, if any. */
   keywordLocale?: Locale | undefined;
+  /** Whether the text is a keyword command (JOIN, STOP…): its words are names and commands, not a language. */
+  isCommand?: boolean | undefined;
   defaultLocale: Locale;
-}): Locale {
-  const script = detectScript(opts.text);
+  /** The configured language of a country (config/countries.json); the built-in one when not given. */
+  localeOf?: ((country: string | undefined) => Locale | undefined) | undefined;
+}
+
+/** What the text alone says for sure: the script, or a confident English/Spanish identification. */
+export function confidentLocale(text: string, isCommand = false): Locale | null {
+  const script = detectScript(text);
   if (script === 'khmer') return 'km';
   if (script === 'lao') return 'lo';
-  if (opts.keywordLocale === 'es' || (script === 'latin' && looksSpanish(opts.text))) return 'es';
-  return localeOfCountry(opts.phone ? countryOfPhone(opts.phone) : undefined) ?? opts.keywordLocale ?? opts.defaultLocale;
+  return isCommand ? null : identifyLanguage(text);
+}
+
+export function guessLocale(opts: GuessOptions): Locale {
+  const sure = confidentLocale(opts.text, opts.isCommand);
+  if (sure) return sure;
+  if (opts.keywordLocale === 'es') return 'es';
+  const localeOf = opts.localeOf ?? localeOfCountry;
+  return localeOf(opts.phone ? countryOfPhone(opts.phone) : undefined) ?? opts.keywordLocale ?? opts.defaultLocale;
 }

@@ -7,7 +7,7 @@ import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
 import { truncate } from '../lib/text.js';
 import { resolveDistrict } from '../districts/resolve-district.js';
-import { localeOfCountry } from '../districts/countries.js';
+import { countryFacts } from '../districts/countries.js';
 import { countryOfPhone, normalizePhone } from './phone.js';
 import { encodeCursor, type CreateSubscriberBody, type ListSubscribersQuery } from './subscribers.schemas.js';
 import type { ApiCaller } from '../auth/caller.js';
@@ -120,7 +120,7 @@ export async function createSubscriber(
   const now = ctx.clock.now();
   // A language the caller chose is the caller's; a default from the country code stays a guess, so the
   // inbound SMS flow may still correct it from the script the person writes in.
-  const language = body.language ?? localeOfCountry(countryOfPhone(phone)) ?? ctx.config.defaultLocale;
+  const language = body.language ?? countryFacts(ctx.config, countryOfPhone(phone)).locale ?? ctx.config.defaultLocale;
   // A concurrent create of the same number fails on the unique index; the error middleware makes that a 409.
   return ctx.prisma.$transaction(async (tx) => {
     const created = await tx.subscriber.create({

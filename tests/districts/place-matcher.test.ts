@@ -25,6 +25,15 @@ describe('place matcher on the demo gazetteer', () => {
   });
 
   it.each([
+    ['មានមីននៅជិតសាលារៀន នៅភូមិ មង្គលបូរី', 'មង្គលបូរី'],
+    ['mine near the school in Mongkol Borei village', 'Mongkol Borei'],
+  ])('when a sentence names a place with a level word no unit of that name has (%s), then it is still sure', (text, matched) => {
+    const m = places.match(text);
+    expect(m).toMatchObject({ pcode: '0102', matchedText: matched });
+    expect(m!.confidence).toBeGreaterThanOrEqual(0.75);
+  });
+
+  it.each([
     ['JOIN mongkolborey', '0102', 'mongkolborey'],
     ['mongkol-borey', '0102', 'mongkol-borey'],
     ['MONGKOL BOREY', '0102', 'MONGKOL BOREY'],

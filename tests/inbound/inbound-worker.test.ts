@@ -46,7 +46,8 @@ describe('the webhook stores and answers; the worker processes', () => {
     expect(row.reportId).not.toBeNull();
     const reply = await t.ctx.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: `inbound:${row.id}:reply` } });
     expect(reply).toMatchObject({ kind: 'reply', recipient: phone, reportId: row.reportId, priority: PRIORITY.reply, status: 'pending' });
-    expect(reply.body).toContain(t.ctx.i18n.t('km', 'safety.reply'));
+    // English text from a Cambodian number: answered in English (issue 10).
+    expect(reply.body).toContain(t.ctx.i18n.t('en', 'safety.reply'));
     const alert = await t.ctx.prisma.outboxMessage.findFirstOrThrow({ where: { kind: 'alert', reportId: row.reportId } });
     expect(alert.recipient).toBe(teamPhone);
     // Lower goes first: the villager's answer is claimed before the team's alert.
@@ -131,7 +132,7 @@ describe('failures', () => {
       expect(row).toMatchObject({ state: 'failed', attempts: 3, handledAs: 'error', reportId: null });
       expect(row.lastError).toContain('poison report');
       const reply = await t.ctx.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: `inbound:${row.id}:reply` } });
-      expect(reply.body).toBe(t.ctx.i18n.t('km', 'safety.reply'));
+      expect(reply.body).toBe(t.ctx.i18n.t('en', 'safety.reply'));
 
       const failed = await t.api('get', '/api/inbound?state=failed').expect(200);
       expect(failed.body.data.map((m: { id: number }) => m.id)).toContain(row.id);

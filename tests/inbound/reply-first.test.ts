@@ -56,8 +56,9 @@ it('when a villager reports a mine with casualties, then the reply, the alert an
   expect(new Set(to)).toEqual(new Set([villager, TEAM_PHONE, VA_PHONE]));
   expect(to[0]).toBe(villager);
   const reply = fake.accepted()[0]!.params.Body!;
-  expect(reply).toContain(t.ctx.i18n.t('km', 'safety.reply'));
-  expect(reply).toContain(t.ctx.config.emergencyNumber);
+  // English text is answered in English whatever the number's country; Cambodia's emergency number (issue 10).
+  expect(reply).toContain(t.ctx.i18n.t('en', 'safety.reply'));
+  expect(reply).toContain(t.ctx.i18n.t('en', 'reports:emergency', { emergency: '119' }));
 
   const rows = await t.ctx.prisma.outboxMessage.findMany({ where: { recipient: { in: [villager, TEAM_PHONE, VA_PHONE] } }, orderBy: { priority: 'asc' } });
   expect(rows.map((r) => r.kind)).toEqual(['reply', 'alert', 'referral']);

@@ -64,7 +64,7 @@ describe('intake', () => {
     });
     expect(r.priorityReasons).toEqual(expect.arrayContaining(['casualties', 'children', 'near_school']));
     expect(reply).toContain(String(r.id));
-    expect(reply).toContain(t.ctx.i18n.t('km', 'safety.reply'));
+    expect(reply).toContain(t.ctx.i18n.t('en', 'safety.reply'));
     expect(reply).toContain(t.ctx.config.emergencyNumber);
     expect(reply).toContain('Battambang PRC');
 
@@ -100,7 +100,7 @@ describe('intake', () => {
     const first = await sms(phone, 'there is a bomb in my rice field');
     const r1 = await report(first.inbound.reportId!);
     expect(r1).toMatchObject({ status: 'triaged', dialogueState: 'awaiting_location', questionsAsked: 1, districtPcode: null });
-    expect(first.reply).toContain(t.ctx.i18n.t('km', 'reports:askLocation'));
+    expect(first.reply).toContain(t.ctx.i18n.t('en', 'reports:askLocation'));
 
     const second = await sms(phone, 'Phnum Srok');
     expect(second.inbound.reportId).toBe(r1.id);

@@ -12,6 +12,9 @@ import { createLogger } from '../../src/lib/logger.js';
 import type { AppContext } from '../../src/context.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { inboundSms } from './factories.js';
+import { readFileSync } from 'node:fs';
+import { importGazetteer } from '../../src/districts/import-gazetteer.js';
+import { DEMO_GAZETTEER } from '../../src/demo/seed-demo.js';
 
 export const TEST_AUTH_TOKEN = 'test_auth_token_0123456789abcdef';
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
@@ -77,4 +80,12 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     },
     close: () => testDb.cleanup(),
   };
+}
+
+/** A test app with the demo gazetteer (north-west Cambodia's provinces and districts) loaded and matched. */
+export async function createTestAppWithDemoGazetteer(env: Record<string, string> = {}): Promise<TestApp> {
+  const t = await createTestApp(env);
+  await importGazetteer(t.ctx.prisma, readFileSync(DEMO_GAZETTEER));
+  t.ctx.places.invalidate();
+  return t;
 }

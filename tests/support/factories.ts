@@ -7,6 +7,16 @@ export function randomKhPhone(): string {
   return `+855${prefix}${String(randomInt(1_000_000)).padStart(6, '0')}`;
 }
 
+/** A Lao mobile number (020 + 8 digits). */
+export function randomLaPhone(): string {
+  return `+85620${String(randomInt(100_000_000)).padStart(8, '0')}`;
+}
+
+/** A Colombian mobile number (3xx + 7 digits). */
+export function randomCoPhone(): string {
+  return `+57310${String(randomInt(10_000_000)).padStart(7, '0')}`;
+}
+
 export function randomSid(prefix = 'SM'): string {
   return `${prefix}${randomBytes(16).toString('hex')}`;
 }

@@ -67,7 +67,7 @@ describe('JOIN', () => {
     const phone = '+573001234567';
     const { reply } = await send(phone, 'AYUDA');
     expect(await subscriber(phone)).toMatchObject({ language: 'es' });
-    expect(reply).toBe(t.ctx.i18n.t('es', 'help.text', { emergency: t.ctx.config.emergencyNumber }));
+    expect(reply).toBe(t.ctx.i18n.t('es', 'help.text', { emergency: '123' }));
   });
 });
 
@@ -181,5 +181,60 @@ describe('retries and bad input', () => {
     expect(stored!.replyText).toContain(t.ctx.i18n.t('en', 'safety.reply'));
     expect(reply).toBeNull();
     expect(await t.ctx.prisma.outboxMessage.count({ where: { recipient: 'SHORTCODE' } })).toBe(0);
+  });
+});
+
+describe('YES after "did you mean"', () => {
+  it('when JOIN names a district unsurely and the number answers YES, then it is subscribed to the suggested district', async () => {
+    const phone = randomKhPhone();
+    const first = await send(phone, 'JOIN Mongkul Borie');
+    expect(first.reply).toBe(t.ctx.i18n.t('km', 'join.suggest', { district: 'មង្គលបូរី' }));
+    expect(await subscriber(phone)).toMatchObject({ status: 'pending', pendingJoinPcode: '0102' });
+
+    const { reply, inbound } = await send(phone, 'YES');
+
+    expect(inbound.handledAs).toBe('keyword:yes:join');
+    expect(await subscriber(phone)).toMatchObject({ status: 'active', districtPcode: '0102', pendingJoinPcode: null });
+    expect(reply).toBe(t.ctx.i18n.t('km', 'join.confirmed', { district: 'មង្គលបូរី' }));
+    expect(reply).not.toContain(t.ctx.i18n.t('km', 'start.needDistrict'));
+  });
+
+  it.each(['បាទ', 'ចាស', 'បាទ\u200b', 'ok', '1', 'ແມ່ນ', 'SÍ', 'vale'])('when the answer is %s, then the join completes the same way', async (word) => {
+    const phone = randomKhPhone();
+    await send(phone, 'JOIN Mongkul Borie');
+    const { reply } = await send(phone, word);
+    expect(await subscriber(phone)).toMatchObject({ status: 'active', districtPcode: '0102' });
+    expect(reply).toMatch(/មង្គលបូរី|Mongkol Borey/);
+  });
+
+  it('when an English reader answers YES, then the confirmation names the district in Latin script', async () => {
+    const phone = randomKhPhone();
+    await send(phone, 'LANG en');
+    expect((await send(phone, 'JOIN Mongkul Borie')).reply).toContain('Mongkol Borey');
+    expect((await send(phone, 'yes')).reply).toBe(t.ctx.i18n.t('en', 'join.confirmed', { district: 'Mongkol Borey' }));
+  });
+
+  it('when a number that never opted out sends YES with nothing pending, then it is not welcomed back', async () => {
+    const phone = randomKhPhone();
+    const { reply, inbound } = await send(phone, 'YES');
+    expect(inbound.handledAs).toBe('keyword:yes:nothing');
+    expect(reply).toBe(t.ctx.i18n.t('km', 'yes.nothing'));
+    expect(await subscriber(phone)).toMatchObject({ status: 'inactive', districtPcode: null });
+  });
+
+  it('when the suggestion has expired, then YES no longer subscribes', async () => {
+    const phone = randomKhPhone();
+    await send(phone, 'JOIN Mongkul Borie');
+    t.clock.advance(25 * 3_600_000);
+    await send(phone, 'YES');
+    expect(await subscriber(phone)).toMatchObject({ districtPcode: null });
+  });
+
+  it('when an opted-out number sends YES, then it opts back in as carriers expect', async () => {
+    const phone = randomKhPhone();
+    await send(phone, 'JOIN Mongkol Borei');
+    await send(phone, 'STOP');
+    await send(phone, 'YES');
+    expect(await subscriber(phone)).toMatchObject({ status: 'active', districtPcode: '0102' });
   });
 });

@@ -26,7 +26,11 @@ export interface ParsedReport {
   location: Found<{ lat: number; lon: number; accuracyM: number }> | null;
   /** The gazetteer unit named in the text (kept alongside coordinates: where the item was seen). */
   place: Found<{ pcode: string; level: Level; name: string }> | null;
-  /** 'unknown' from 'default' when no device word matched, from 'words' when only a generic one ("mine") did. */
+  /**
+   * 'unknown' from 'default' when no device word matched, from 'words' when only a generic one ("explosive") did.
+   * An everyday word gives its usual class with confidence EVERYDAY_WORD_CONFIDENCE: "mine" an AP mine, "bomb",
+   * "shell", "grenade" UXO; a named type ("anti-tank mine", "bombie") has confidence 1.
+   */
   device: Found<DeviceClass>;
   /** True when a casualty word is not negated; false from 'words' when every one is ("nobody hurt"). */
   casualties: Found<boolean>;
@@ -47,14 +51,21 @@ export interface ParseReportOptions {
 /** Matches below this are guesses an operator would not want filled in. */
 export const MIN_PLACE_CONFIDENCE = 0.5;
 
-// Most specific first: an "anti-tank mine" is also a "mine", a "cluster bomb" also a "bomb".
-const DEVICE_PRECEDENCE: [VocabularyList, DeviceClass][] = [
-  ['cluster_submunition', 'cluster_submunition'],
-  ['at_mine', 'at_mine'],
-  ['ap_mine', 'ap_mine'],
-  ['ied', 'ied'],
-  ['uxo', 'uxo'],
-  ['generic_device', 'unknown'],
+/** How sure a class is that comes from an everyday word ("mine", "bomb") rather than a named type. */
+export const EVERYDAY_WORD_CONFIDENCE = 0.6;
+// Most specific first: an "anti-tank mine" is also a "mine", a "cluster bomb" also a "bomb". The everyday words
+// come after every named type: most mines villagers meet are anti-personnel mines (AT mines are named as such or
+// found by vehicles), and a "bomb", "shell" or "grenade" found lying about is unexploded ordnance. The team sees
+// the word that decided and corrects the class when it sees the item.
+const DEVICE_PRECEDENCE: [VocabularyList, DeviceClass, number][] = [
+  ['cluster_submunition', 'cluster_submunition', 1],
+  ['at_mine', 'at_mine', 1],
+  ['ap_mine', 'ap_mine', 1],
+  ['ied', 'ied', 1],
+  ['uxo', 'uxo', 1],
+  ['mine', 'ap_mine', EVERYDAY_WORD_CONFIDENCE],
+  ['bomb', 'uxo', EVERYDAY_WORD_CONFIDENCE],
+  ['generic_device', 'unknown', 1],
 ];
 // A negation reaches a casualty word across at most this many words ("nobody was hurt") or, in Khmer/Lao,
 // this many letters that start a syllable part ("គ្មាន|អ្នក|របួស").
@@ -101,9 +112,9 @@ function findCasualties(hits: VocabularyHit[], negations: VocabularyHit[], text:
 }
 
 function findDevice(vocabulary: CompiledVocabulary, prepared: PreparedText): Found<DeviceClass> {
-  for (const [list, device] of DEVICE_PRECEDENCE) {
+  for (const [list, device, confidence] of DEVICE_PRECEDENCE) {
     const hit = vocabulary.hits(list, prepared)[0];
-    if (hit) return { value: device, source: 'words', match: hit.text };
+    if (hit) return { value: device, source: 'words', match: hit.text, ...(confidence < 1 ? { confidence } : {}) };
   }
   return { value: 'unknown', source: 'default' };
 }

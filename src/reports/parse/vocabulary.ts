@@ -1,11 +1,14 @@
 // The words a hazard report is read for (device types, casualties, children, places nearby, negations), merged
 // over every locale: a villager may mix Khmer and English in one message. Latin entries match as whole words or
-// phrases, ignoring case and accents; Khmer and Lao entries, written without spaces, match as substrings.
+// phrases, ignoring case and accents. Khmer and Lao are written without spaces between words: their entries match
+// where a word ends, as ICU's dictionary word breaker (Intl.Segmenter) finds words. Compounds put the head first,
+// so an entry that begins a longer word is the head of a different word (ទឹក "water" in ទឹកដី "land") and does
+// not count, while one that ends it is a modifier that keeps its meaning (របួស "hurt" in អ្នករបួស "injured person").
 // Everything is compiled once; a message is prepared (folded) once and then searched per list.
 import { foldLatin, matchableText } from '../../lib/text.js';
 
 export const VOCABULARY_LISTS = [
-  'ap_mine', 'at_mine', 'cluster_submunition', 'uxo', 'ied', 'generic_device',
+  'ap_mine', 'at_mine', 'cluster_submunition', 'uxo', 'ied', 'mine', 'bomb', 'generic_device',
   'casualty', 'children', 'school', 'road', 'field', 'house', 'water', 'negation',
 ] as const;
 export type VocabularyList = (typeof VOCABULARY_LISTS)[number];
@@ -21,6 +24,8 @@ export interface PreparedText {
   /** `text` without whitespace, for Khmer/Lao substrings (empty when the text has none of those scripts). */
   readonly squeezed: string;
   readonly squeezedAt: readonly number[];
+  /** Indices in `text` where a Khmer or Lao word ends (ICU word breaks; empty when the text has none). */
+  readonly wordEnds: ReadonlySet<number>;
 }
 
 export interface VocabularyHit {
@@ -49,6 +54,9 @@ const NON_LATIN_LETTER_RE = /[^\P{L}\p{Script=Latin}]/u;
 const WHITESPACE_RE = /\s/;
 const COENG = '\u17d2';
 const MARK_RE = /^\p{M}/u;
+const LOCAL_SCRIPT_RE = /[\u0e80-\u0eff\u1780-\u17ff\u19e0-\u19ff]/u;
+// ICU picks the dictionary by script, so one segmenter serves Khmer and Lao alike.
+const WORDS = new Intl.Segmenter('km', { granularity: 'word' });
 const REGEX_SPECIAL_RE = /[.*+?^${}()|[\]\\]/g;
 const SEPARATOR_RE = /[\s-]+/g;
 
@@ -77,7 +85,11 @@ export function prepareText(raw: string): PreparedText {
   }
   let squeezed = '';
   const squeezedAt: number[] = [];
+  const wordEnds = new Set<number>();
   if (NON_LATIN_LETTER_RE.test(text)) {
+    for (const { segment, index } of WORDS.segment(text)) {
+      if (LOCAL_SCRIPT_RE.test(segment)) wordEnds.add(index + segment.length);
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
       if (WHITESPACE_RE.test(c)) continue;
@@ -85,7 +97,7 @@ export function prepareText(raw: string): PreparedText {
       squeezedAt.push(i);
     }
   }
-  return { text, folded, foldedAt, squeezed, squeezedAt };
+  return { text, folded, foldedAt, squeezed, squeezedAt, wordEnds };
 }
 
 interface CompiledList {
@@ -150,9 +162,10 @@ function scan(list: VocabularyList, compiled: CompiledList, p: PreparedText): Vo
         // before a dependent vowel, sign or COENG (the syllable goes on).
         if (p.squeezed[pos - 1] === COENG || MARK_RE.test(p.squeezed[after] ?? '')) continue;
         if (taken.some(([s, e]) => pos >= s && after <= e)) continue;
-        taken.push([pos, after]);
         const start = p.squeezedAt[pos]!;
         const end = p.squeezedAt[after - 1]! + 1;
+        if (!p.wordEnds.has(end)) continue; // the head of a longer word: ទឹក in ទឹកដី
+        taken.push([pos, after]);
         hits.push({ list, entry, text: p.text.slice(start, end), start, end, local: true });
       }
     }
