@@ -64,3 +64,19 @@ function hasCode(err: unknown, code: string, depth = 0): boolean {
 export function isRetryableConflict(err: unknown): boolean {
   return isUniqueViolation(err) || hasCode(err, '40P01') || hasCode(err, '40001') || hasCode(err, 'P2034');
 }
+
+// SQLSTATEs and driver codes that mean "the database cannot be used right now", not "this request is wrong".
+const UNAVAILABLE_CODES = ['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300', '57014', '55P03', 'P1001', 'P1002', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'];
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|Can't reach database server|server closed the connection/i;
+
+/**
+ * The database dropped the connection, refused it, or did not answer in time. Such a request gets 503 (Twilio
+ * and API clients retry it), never a 500 that reads as a bug.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 5) return false;
+  if (UNAVAILABLE_CODES.some((c) => hasCode(err, c))) return true;
+  const e = err as Record<string, unknown>;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+  return ['cause', 'meta', 'driverAdapterError', 'originalError'].some((k) => isDatabaseUnavailable(e[k], depth + 1));
+}

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ZodError } from 'zod';
-import { AppError, isNotFound, isUniqueViolation, type ErrorCode } from './errors.js';
+import { AppError, isDatabaseUnavailable, isNotFound, isUniqueViolation, type ErrorCode } from './errors.js';
 import type { Logger } from './logger.js';
 import { unsafeTextReason } from './text.js';
 
@@ -82,6 +82,11 @@ export function errorHandler(): ErrorRequestHandler {
     if (isUniqueViolation(err)) return sendError(res, req, 'conflict', 'A record with these values already exists');
     if (bp?.status && bp.status >= 400 && bp.status < 500) {
       return sendError(res, req, 'bad_request', 'The request could not be read');
+    }
+    if (isDatabaseUnavailable(err)) {
+      (req.log ?? console).warn({ err, requestId: req.id }, 'database unavailable');
+      res.setHeader('Retry-After', '5');
+      return sendError(res, req, 'unavailable', 'The service cannot reach its database right now; please retry');
     }
     // 500s say little to the caller and everything to the log.
     (req.log ?? console).error({ err, requestId: req.id }, 'unhandled error');

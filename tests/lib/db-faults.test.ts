@@ -11,7 +11,8 @@ import { buildContext } from '../../src/bootstrap.js';
 import { testConfig } from '../../src/config.js';
 import { maskDatabaseUrl, openDatabase, type Database } from '../../src/lib/db.js';
 import { createLogger } from '../../src/lib/logger.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { createTestApp, PUBLIC_BASE_URL, signTwilio, TEST_ADMIN_KEY, TEST_AUTH_TOKEN, type TestApp } from '../support/app.js';
+import { inboundSms } from '../support/factories.js';
 import { createTestDatabase, onPostgres, TEST_DATABASE_URL } from '../support/db.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -193,6 +194,23 @@ describe('a PostgreSQL server that cannot be used', () => {
 
       expect(Date.now() - started).toBeLessThan(3_000);
       expect(db.poolStats()).toMatchObject({ total: 0, waiting: 0 });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('when the database refuses connections, then a signed webhook and an API call get 503 with a retry hint, not a 500', async () => {
+    const db = await openDatabase({ databaseUrl: 'postgres://hazardline@127.0.0.1:1/test', connectTimeoutMs: 1_000 });
+    const config = testConfig({ TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN, PUBLIC_BASE_URL, ADMIN_API_KEY: TEST_ADMIN_KEY });
+    const app = createApp(buildContext(config, db, { log: createLogger('silent') }));
+    try {
+      const params = inboundSms('+85512345678', 'mine near the school');
+      const hook = await request(app).post('/webhooks/twilio/sms').type('form').set('X-Twilio-Signature', signTwilio('/webhooks/twilio/sms', params)).send(params);
+      expect(hook.status).toBe(503);
+      expect(hook.headers['retry-after']).toBe('5');
+      expect(hook.body.error).toMatchObject({ code: 'unavailable' });
+      const api = await request(app).get('/api/outbox').set('Authorization', `Bearer ${TEST_ADMIN_KEY}`);
+      expect(api.status).toBe(503);
     } finally {
       await db.close();
     }
