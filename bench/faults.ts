@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createFakeTwilio, type FakeTwilio } from '../tests/support/fake-twilio.js';
-import type { BenchDatabase } from './lib/database.js';
+import { adminQuery, type BenchDatabase } from './lib/database.js';
 import { checkInvariants, openDrillDb, violations, waitForSettled, type DrillDb, type Invariants } from './lib/drill-db.js';
 import { runLoad, summarize, type LoadRequest, type LoadResult } from './lib/load.js';
 import { checked, informational, round, type BenchResult } from './lib/report.js';
@@ -565,12 +565,3 @@ export async function runFaultsBench(database: BenchDatabase, options: Partial<F
   };
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}

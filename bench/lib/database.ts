@@ -63,7 +63,8 @@ async function serverVersion(db: Database): Promise<string> {
   return `PostgreSQL ${rows[0]?.v ?? '?'}`;
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
+/** One statement on its own connection (schemas are created and dropped outside any pool). */
+export async function adminQuery(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
