@@ -14,7 +14,20 @@ export async function withDatabase<T>(fn: (db: Database, config: Config) => Prom
     }
     throw err;
   }
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, ...config.databaseTimeouts, ...(config.databaseSchema ? { schema: config.databaseSchema } : {}) });
+  let db: Database;
+  try {
+    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, ...config.databaseTimeouts, ...(config.databaseSchema ? { schema: config.databaseSchema } : {}) });
+  } catch (err) {
+    // The embedded database serves one process: while the service runs, a CLI cannot open it. Say so plainly.
+    if (err instanceof Error && /is in use by process/.test(err.message)) {
+      console.error(
+        `${err.message}\n\nThe service is running on the embedded database (${config.dataDir}). Stop it (Ctrl-C) and run this ` +
+          'command again, or, to manage API keys while it runs, use the admin key from ADMIN_API_KEY with the HTTP API.',
+      );
+      process.exit(75); // EX_TEMPFAIL: try again once the service is stopped
+    }
+    throw err;
+  }
   try {
     await migrate(db, { log: (m) => console.error(m) });
     return await fn(db, config);

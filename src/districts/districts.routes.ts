@@ -13,19 +13,19 @@ import { listUnits, unitTree } from './districts.service.js';
 
 const LEVELS = ['province', 'district', 'commune', 'village'] as const;
 
-const ListQuerySchema = z.object({
+const ListQuerySchema = z.strictObject({
   level: z.enum(LEVELS).optional(),
   parent: z.string().regex(/^[A-Za-z0-9]{1,20}$/).optional(),
   depth: z.coerce.number().int().min(1).max(4).default(2),
 });
 
-const MatchQuerySchema = z.object({
+const MatchQuerySchema = z.strictObject({
   q: z.string().trim().min(1).max(1600),
   level: z.enum(LEVELS).optional(),
 });
 
-const ImportQuerySchema = z.object({ country: z.string().regex(/^[A-Za-z]{2}$/).toUpperCase().default('KH') });
-const BoundariesQuerySchema = z.object({ source: z.string().trim().min(1).max(200).optional() });
+const ImportQuerySchema = z.strictObject({ country: z.string().regex(/^[A-Za-z]{2}$/).toUpperCase().default('KH') });
+const BoundariesQuerySchema = z.strictObject({ source: z.string().trim().min(1).max(200).optional() });
 
 export function createDistrictsRouter(ctx: AppContext) {
   const router = Router();

@@ -31,6 +31,14 @@ describe('the demo gazetteer through /api/districts', () => {
   afterAll(() => t.close());
 
   // These run in order: the first import creates what the later tests read.
+  it('when a query string carries an unknown parameter, then it is 400 naming it, as unknown body fields are', async () => {
+    for (const path of ['/api/districts?areas=01', '/api/districts/match?q=Pailin&areas=01', '/api/teams?areas=01']) {
+      const res = await t.api('get', path).expect(400);
+      expect(res.body.error.code).toBe('validation_failed');
+      expect(JSON.stringify(res.body.error.details)).toContain('areas');
+    }
+  });
+
   it('when the demo CSV is imported, then its 5 provinces and 38 districts are created', async () => {
     const res = await importCsv(t, DEMO_CSV).expect(200);
 
