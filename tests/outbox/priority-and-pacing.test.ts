@@ -117,6 +117,9 @@ describe('pacing', () => {
     const gaps = at.slice(1).map((t, i) => t - at[i]!);
     const singleGaps = [gaps[0]!, gaps[1]!, gaps[3]!, gaps[4]!].sort((a, b) => a - b);
     const typicalSingle = (singleGaps[1]! + singleGaps[2]!) / 2;
-    expect(gaps[2]!).toBeGreaterThanOrEqual(2.5 * typicalSingle);
+    // Three slots, not one. The bar is 2x, not 3x: on a loaded 2-core machine (CI runs both databases' suites)
+    // the long message itself can leave a few tens of ms late while the next one keeps its reserved slot, which
+    // shortens the observed gap; a one-slot bug would still show about 1x. Exact rates are the bench's job.
+    expect(gaps[2]!).toBeGreaterThanOrEqual(2 * typicalSingle);
   });
 });
