@@ -30,7 +30,7 @@ export function renderDocsPage(doc: Json): string {
   const sections: string[] = [];
   for (const [path, methods] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(methods)) {
-      const params = ((op.parameters ?? []) as Json[]).map((p): [string, boolean, string] => [`${p.in}: ${p.name}`, Boolean(p.required), typeOf(p.schema as Json)]);
+      const params = ((op.parameters ?? []) as Json[]).map((p): [string, boolean, string] => [`${p.in}: ${p.name}`, Boolean(p.required), typeOf(p.schema as Json) + (p.description ? ` — ${String(p.description)}` : "")]);
       const content = ((op.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>;
       const [bodyType, body] = Object.entries(content)[0] ?? [];
       const bodySchema = body?.schema as Json | undefined;
