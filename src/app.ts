@@ -16,6 +16,7 @@ import { createTeamsRouter } from './alerts/teams.routes.js';
 import { createCampaignsRouter } from './campaigns/campaigns.routes.js';
 import { createAudioRouter } from './campaigns/audio.routes.js';
 import { createRecordingLinkRouter } from './ivr/recording-link.routes.js';
+import { createOpenApiRouter } from './openapi/openapi.routes.js';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -54,6 +55,9 @@ export function createApp(ctx: AppContext): Express {
   app.use('/webhooks/twilio', createTwilioWebhookRouter(ctx));
   app.use('/audio', createAudioRouter());
   app.use('/r', createRecordingLinkRouter(ctx));
+
+  // The contract and its reference page are public: an integrator reads them before having a key.
+  app.use('/api', createOpenApiRouter());
 
   const api = express.Router();
   api.use(authenticate(ctx));

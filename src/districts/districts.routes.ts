@@ -13,25 +13,25 @@ import { listUnits, unitTree } from './districts.service.js';
 
 const LEVELS = ['province', 'district', 'commune', 'village'] as const;
 
-const ListQuerySchema = z.strictObject({
+export const DistrictsListQuerySchema = z.strictObject({
   level: z.enum(LEVELS).optional(),
   parent: z.string().regex(/^[A-Za-z0-9]{1,20}$/).optional(),
   depth: z.coerce.number().int().min(1).max(4).default(2),
 });
 
-const MatchQuerySchema = z.strictObject({
+export const DistrictsMatchQuerySchema = z.strictObject({
   q: z.string().trim().min(1).max(1600),
   level: z.enum(LEVELS).optional(),
 });
 
-const ImportQuerySchema = z.strictObject({ country: z.string().regex(/^[A-Za-z]{2}$/).toUpperCase().default('KH') });
-const BoundariesQuerySchema = z.strictObject({ source: z.string().trim().min(1).max(200).optional() });
+export const DistrictsImportQuerySchema = z.strictObject({ country: z.string().regex(/^[A-Za-z]{2}$/).toUpperCase().default('KH') });
+export const DistrictsBoundariesQuerySchema = z.strictObject({ source: z.string().trim().min(1).max(200).optional() });
 
 export function createDistrictsRouter(ctx: AppContext) {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const q = ListQuerySchema.parse(req.query);
+    const q = DistrictsListQuerySchema.parse(req.query);
     if (q.level || q.parent) {
       res.json({ data: await listUnits(ctx.prisma, { level: q.level, parent: q.parent }) });
     } else {
@@ -40,7 +40,7 @@ export function createDistrictsRouter(ctx: AppContext) {
   });
 
   router.get('/match', async (req, res) => {
-    const q = MatchQuerySchema.parse(req.query);
+    const q = DistrictsMatchQuerySchema.parse(req.query);
     const matcher = await ctx.places.get();
     const candidates = matcher.candidates(q.q, { limit: 5, ...(q.level ? { levels: [q.level] } : {}) });
     res.json({ data: candidates });
@@ -52,7 +52,7 @@ export function createDistrictsRouter(ctx: AppContext) {
     requireContentType('text/csv', 'text/plain', 'application/csv'),
     csvBody(ctx.config),
     async (req, res) => {
-      const { country } = ImportQuerySchema.parse(req.query);
+      const { country } = DistrictsImportQuerySchema.parse(req.query);
       if (typeof req.body !== 'string' || req.body.trim() === '') {
         throw new AppError('validation_failed', 'The body must be a CSV file with a header row');
       }
@@ -75,7 +75,7 @@ export function createDistrictsRouter(ctx: AppContext) {
     requireContentType('application/geo+json', 'application/json'),
     geoJsonBody(ctx.config),
     async (req, res) => {
-      const { source } = BoundariesQuerySchema.parse(req.query);
+      const { source } = DistrictsBoundariesQuerySchema.parse(req.query);
       if (typeof req.body !== 'string' || req.body.trim() === '') {
         throw new AppError('validation_failed', 'The body must be a GeoJSON FeatureCollection (Content-Type application/geo+json)');
       }

@@ -13,14 +13,14 @@ import { maskPhone } from '../lib/logger.js';
 
 const STATES = ['pending', 'processing', 'handled', 'failed'] as const;
 
-const ListQuerySchema = z.strictObject({
+export const InboundListQuerySchema = z.strictObject({
   state: z.enum(STATES).optional(),
   /** Only failed messages nobody has reviewed yet. */
   unreviewed: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: CursorSchema.optional(),
 });
-const IdSchema = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+export const InboundIdSchema = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
 
 export function serializeInbound(m: InboundMessage) {
   return {
@@ -36,7 +36,7 @@ export function createInboundRouter(ctx: AppContext) {
   router.use(requireRole('coordinator'));
 
   router.get('/', async (req, res) => {
-    const q = ListQuerySchema.parse(req.query);
+    const q = InboundListQuerySchema.parse(req.query);
     const rows = await ctx.prisma.inboundMessage.findMany({
       where: {
         ...(q.state ? { state: q.state } : {}),
@@ -51,14 +51,14 @@ export function createInboundRouter(ctx: AppContext) {
   });
 
   router.get('/:id', async (req, res) => {
-    const { id } = IdSchema.parse(req.params);
+    const { id } = InboundIdSchema.parse(req.params);
     const row = await ctx.prisma.inboundMessage.findUnique({ where: { id } });
     if (!row) throw new AppError('not_found', `Inbound message ${id} does not exist`);
     res.json(serializeInbound(row));
   });
 
   router.post('/:id/retry', async (req, res) => {
-    const { id } = IdSchema.parse(req.params);
+    const { id } = InboundIdSchema.parse(req.params);
     // Only failed rows: the reply dedupe key keeps the safety advice already sent from going out twice.
     const updated = await ctx.prisma.inboundMessage.updateMany({
       where: { id, state: 'failed' },
@@ -73,7 +73,7 @@ export function createInboundRouter(ctx: AppContext) {
   });
 
   router.post('/:id/review', async (req, res) => {
-    const { id } = IdSchema.parse(req.params);
+    const { id } = InboundIdSchema.parse(req.params);
     const updated = await ctx.prisma.inboundMessage.updateMany({
       where: { id, state: 'failed' },
       data: { reviewedAt: ctx.clock.now(), reviewedBy: req.auth!.name },

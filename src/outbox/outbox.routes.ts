@@ -12,7 +12,7 @@ import type { OutboxMessage } from '../generated/prisma/client.js';
 const STATUSES = ['pending', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'cancelled', 'unknown'] as const;
 const KINDS = ['reply', 'question', 'alert', 'alert_note', 'escalation', 'report_update', 'referral', 'campaign', 'webhook', 'call'] as const;
 
-const ListQuerySchema = z.strictObject({
+export const OutboxListQuerySchema = z.strictObject({
   status: z.enum(STATUSES).optional(),
   kind: z.enum(KINDS).optional(),
   campaign: z.coerce.number().int().positive().optional(),
@@ -21,7 +21,7 @@ const ListQuerySchema = z.strictObject({
   cursor: CursorSchema.optional(),
 });
 
-const IdSchema = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+export const OutboxIdSchema = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
 
 
 export function serializeOutbox(m: OutboxMessage) {
@@ -42,7 +42,7 @@ export function createOutboxRouter(ctx: AppContext) {
   router.use(requireRole('coordinator'));
 
   router.get('/', async (req, res) => {
-    const q = ListQuerySchema.parse(req.query);
+    const q = OutboxListQuerySchema.parse(req.query);
     const rows = await ctx.prisma.outboxMessage.findMany({
       where: {
         ...(q.status ? { status: q.status } : {}),
@@ -62,7 +62,7 @@ export function createOutboxRouter(ctx: AppContext) {
   });
 
   router.post('/:id/retry', async (req, res) => {
-    const { id } = IdSchema.parse(req.params);
+    const { id } = OutboxIdSchema.parse(req.params);
     const now = ctx.clock.now();
     // Only failed or unknown rows: anything else is on its way or done, and a second send would duplicate it.
     const updated = await ctx.prisma.outboxMessage.updateMany({

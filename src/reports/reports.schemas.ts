@@ -17,7 +17,7 @@ function listOf<T extends string>(values: Record<string, T>) {
       return z.NEVER;
     }
     return list as T[];
-  });
+  }).meta({ description: `One or more of ${[...allowed].join(', ')}, comma-separated or repeated` });
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
