@@ -11,6 +11,8 @@ const SRC = resolve(import.meta.dirname, '../../src');
 /** Highest first. The order is the code's: each tier lists who it serves, and nothing below calls back up. */
 const LAYERS: readonly (readonly string[])[] = [
   // Entry points nothing else imports: Twilio webhooks, health and metrics, demo data.
+  // The API description reads every feature's schemas, so it sits with the other edges.
+  ['openapi'],
   ['webhooks', 'ops', 'demo'],
   // Every inbound SMS, stored and then handed to the feature it is for; the voice hotline's calls.
   ['inbound', 'ivr'],
