@@ -2,7 +2,7 @@
 // a row is claimed by one worker at a time (`FOR UPDATE SKIP LOCKED`), and a sender's messages are processed
 // one at a time in arrival order (a row is due only when no earlier message of the same sender is still
 // pending or processing). A claim is a lease: a worker that dies leaves it to expire and another takes over.
-import type { Db } from '../lib/db.js';
+import type { Db, Tx } from '../lib/db.js';
 
 export interface ClaimedInbound {
   id: number;
@@ -56,4 +56,14 @@ export async function releaseInbound(prisma: Db, instanceId: string, ids: number
 export function inboundBackoffMs(attempt: number, baseMs: number, maxMs: number): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+/**
+ * Locks the row for the rest of the transaction and tells whether this worker still holds its claim: a lease
+ * that expired may have been taken (or finished) by another worker, which must then be left alone.
+ */
+export async function holdsClaim(tx: Tx, id: number, instanceId: string): Promise<boolean> {
+  const [locked] = await tx.$queryRaw<{ state: string; claimed_by: string | null }[]>`
+    SELECT state::text AS state, claimed_by FROM inbound_messages WHERE id = ${id} FOR UPDATE`;
+  return locked?.state === 'processing' && locked.claimed_by === instanceId;
 }

@@ -7,7 +7,7 @@ import type { AppContext } from '../context.js';
 import type { Logger } from '../lib/logger.js';
 import { isRetryableConflict } from '../lib/errors.js';
 import { maskPhone } from '../lib/logger.js';
-import { claimInbound, inboundBackoffMs, recoverStaleInbound, type ClaimedInbound } from './claim-inbound.js';
+import { claimInbound, holdsClaim, inboundBackoffMs, recoverStaleInbound, type ClaimedInbound } from './claim-inbound.js';
 import { finishInbound, processInbound, safetyFallback } from './process-inbound.js';
 
 export interface InboundWorkerOptions {
@@ -87,9 +87,7 @@ export function createInboundWorker(ctx: AppContext, opts: InboundWorkerOptions)
     log.error({ err, inboundId: row.id, from: maskPhone(row.fromPhone), attempts: row.attempts }, 'inbound message failed for good: safety advice sent, marked for review');
     try {
       const done = await ctx.prisma.$transaction(async (tx) => {
-        const [locked] = await tx.$queryRaw<{ state: string; claimed_by: string | null }[]>`
-          SELECT state::text AS state, claimed_by FROM inbound_messages WHERE id = ${row.id} FOR UPDATE`;
-        if (!locked || locked.state !== 'processing' || locked.claimed_by !== opts.instanceId) return false;
+        if (!(await holdsClaim(tx, row.id, opts.instanceId))) return false;
         await finishInbound(tx, row, await safetyFallback(ctx, tx, row), ctx.clock.now(), 'failed');
         await tx.inboundMessage.update({ where: { id: row.id }, data: { lastError: errorText(err) } });
         return true;

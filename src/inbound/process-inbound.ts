@@ -9,7 +9,7 @@ import { findOrCreateSubscriber } from '../subscribers/find-or-create.js';
 import { handleKeyword } from '../subscribers/handle-keyword.js';
 import { guessLocale } from '../subscribers/language.js';
 import { routeInbound, type InboundOutcome } from './route-inbound.js';
-import type { ClaimedInbound } from './claim-inbound.js';
+import { holdsClaim, type ClaimedInbound } from './claim-inbound.js';
 
 /** Twilio can only send to phone numbers: short codes and alphanumeric senders get no reply. */
 const canReply = (phone: string) => phone.startsWith('+');
@@ -20,10 +20,8 @@ export async function processInbound(
   row: ClaimedInbound,
   instanceId: string,
 ): Promise<InboundOutcome | null> {
-  const [locked] = await tx.$queryRaw<{ state: string; claimed_by: string | null }[]>`
-    SELECT state::text AS state, claimed_by FROM inbound_messages WHERE id = ${row.id} FOR UPDATE`;
   // Our lease expired and another worker has it (or has finished it): leave it alone.
-  if (!locked || locked.state !== 'processing' || locked.claimed_by !== instanceId) return null;
+  if (!(await holdsClaim(tx, row.id, instanceId))) return null;
 
   const mediaUrls = Array.isArray(row.mediaUrls) ? (row.mediaUrls as unknown[]).filter((u): u is string => typeof u === 'string') : [];
   const outcome = row.optOutType
