@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { AppContext } from './context.js';
 import { errorHandler, notFound, requestId, requireContentType } from './lib/http.js';
-import { authenticate } from './auth/auth.middleware.js';
+import { authenticate } from './accounts/authenticate.js';
 import { createOpsRouter } from './ops/ops.routes.js';
 import { createTwilioWebhookRouter } from './webhooks/twilio.routes.js';
 import { createVoiceOutRouter } from './webhooks/voice-out.routes.js';
@@ -17,6 +17,10 @@ import { createCampaignsRouter } from './campaigns/campaigns.routes.js';
 import { createAudioRouter } from './campaigns/audio.routes.js';
 import { createRecordingLinkRouter } from './ivr/recording-link.routes.js';
 import { createOpenApiRouter } from './openapi/openapi.routes.js';
+import { createPublicSessionRouter, createSessionRouter } from './accounts/session.routes.js';
+import { createUsersRouter } from './accounts/users.routes.js';
+import { createKeysRouter } from './accounts/keys.routes.js';
+import { createAuditRouter } from './accounts/audit.routes.js';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -58,9 +62,15 @@ export function createApp(ctx: AppContext): Express {
 
   // The contract and its reference page are public: an integrator reads them before having a key.
   app.use('/api', createOpenApiRouter());
+  // Signing in and the first-run setup come before there is a session or a key.
+  app.use('/api', createPublicSessionRouter(ctx));
 
   const api = express.Router();
   api.use(authenticate(ctx));
+  api.use('/session', createSessionRouter(ctx));
+  api.use('/users', createUsersRouter(ctx));
+  api.use('/keys', createKeysRouter(ctx));
+  api.use('/audit', createAuditRouter(ctx));
   api.use('/subscribers', createSubscribersRouter(ctx));
   api.use('/districts', createDistrictsRouter(ctx));
   api.use('/outbox', createOutboxRouter(ctx));

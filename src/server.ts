@@ -12,6 +12,7 @@ import { createScheduler } from './jobs/scheduler.js';
 import { createEscalationJob } from './reports/escalation-job.js';
 import { createCampaignJob } from './campaigns/campaign-job.js';
 import { ensureFallbackCoordinator } from './alerts/fallback-coordinator.js';
+import { announceFirstRun } from './accounts/first-run.js';
 
 async function main() {
   let config;
@@ -65,6 +66,8 @@ async function main() {
       resolve(s);
     });
   });
+  // After "listening", so the setup link is the last thing a new user sees.
+  await announceFirstRun(ctx);
   if (config.outbox.enabled) dispatcher.start();
   if (config.inbound.enabled) inboundWorker.start();
   scheduler.start();

@@ -17,7 +17,7 @@ import { CLOSED, isOpen } from '../lib/report-status.js';
 import { addNote, changeStatus } from './lifecycle.js';
 import { notifyReporter } from './notify.js';
 import type { ApiCaller } from '../auth/caller.js';
-import { reportDetail } from './reports.service.js';
+import { reportDetail, withinProvinces } from './reports.service.js';
 import type { UpdateReportBody } from './reports.schemas.js';
 
 type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'clock' | 'log' | 'outbox' | 'boundaries'>;
@@ -41,6 +41,7 @@ export async function updateReport(ctx: Ctx, id: number, body: UpdateReportBody,
     const [locked] = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM hazard_reports WHERE id = ${id} FOR UPDATE`;
     if (!locked) throw new AppError('not_found', `Report ${id} does not exist`);
     const before = await tx.hazardReport.findUniqueOrThrow({ where: { id } });
+    if (!withinProvinces(before.districtPcode, caller.provinces)) throw new AppError('not_found', `Report ${id} does not exist`);
     const fields: string[] = [];
     const fieldEvent = (field: string, from: unknown, to: unknown) =>
       tx.reportEvent.create({
@@ -91,7 +92,7 @@ export async function updateReport(ctx: Ctx, id: number, body: UpdateReportBody,
     if (status || fields.length) {
       await audit(tx, {
         actor: caller.name,
-        actorType: 'api_key',
+        actorType: caller.actorType ?? 'api_key',
         action: 'report.update',
         entity: 'report',
         entityId: id,

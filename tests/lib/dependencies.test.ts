@@ -26,6 +26,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['districts', 'content'],
   // Everything anyone is sent, queued, paced and retried.
   ['outbox'],
+  // Console users, sessions and sign-in, and the admin routes for users, API keys and the audit trail.
+  ['accounts'],
   // The provider (all of Twilio), the job scheduler, API keys and roles.
   ['messaging', 'jobs', 'auth'],
   // Shared plumbing.
