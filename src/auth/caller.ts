@@ -9,8 +9,8 @@ export interface ApiCaller {
   requestId: string;
   /** Absent for callers that are not an API key or a user (scripts, tests): treated as the least trusted. */
   role?: Role;
-  /** A console user (session) or an API key; absent for scripts and tests. */
-  actorType?: 'api_key' | 'user';
+  /** A console user (session), an API key, or the command line; absent in tests. */
+  actorType?: 'api_key' | 'user' | 'cli';
   /** Provinces a coordinator is limited to; absent or empty = all. */
   provinces?: string[];
 }
