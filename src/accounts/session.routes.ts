@@ -8,7 +8,7 @@ import { refuseCrossSite } from './authenticate.js';
 import { ChangePasswordBodySchema, SetupBodySchema, SignInBodySchema } from './accounts.schemas.js';
 import { changeOwnPassword, signIn, signOut } from './sign-in.js';
 import { completeSetup, isSetupNeeded } from './setup.js';
-import { clearSessionCookie, setSessionCookie } from './sessions.js';
+import { clearSessionCookie, hashToken, readCookie, SESSION_COOKIE, setSessionCookie } from './sessions.js';
 import { sessionResponse } from './user-shape.js';
 
 const cookieOpts = (ctx: Pick<AppContext, 'config'>) => ({ secure: ctx.config.env === 'production' });
@@ -20,6 +20,9 @@ export function createPublicSessionRouter(ctx: AppContext) {
   router.post('/session', refuseCrossSite(ctx), ...body, async (req, res) => {
     const { login, password } = SignInBodySchema.parse(req.body);
     const { user, session, token } = await signIn(ctx, { login, password, requestId: String(req.id) });
+    // A session this browser still held is replaced, not left behind to expire.
+    const previous = readCookie(req, SESSION_COOKIE);
+    if (previous) await ctx.prisma.session.deleteMany({ where: { tokenHash: hashToken(previous) } });
     setSessionCookie(res, token, cookieOpts(ctx));
     res.set('Cache-Control', 'no-store').json(sessionResponse(user, session));
   });

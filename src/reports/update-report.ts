@@ -12,7 +12,7 @@ import { ancestry } from '../districts/ancestry.js';
 import { unitOfPoint } from '../districts/locate-point.js';
 import type { BoundaryLookup } from '../districts/boundary-index.js';
 import { noteToTeam } from '../alerts/note-duplicate.js';
-import { apiActor, type Actor } from '../lib/actor.js';
+import { apiActor, userActor, type Actor } from '../lib/actor.js';
 import { CLOSED, isOpen } from '../lib/report-status.js';
 import { addNote, changeStatus } from './lifecycle.js';
 import { notifyReporter } from './notify.js';
@@ -31,7 +31,7 @@ const LOCATION_FIELDS = [
 type LocationFields = Pick<HazardReport, (typeof LOCATION_FIELDS)[number]>;
 
 export async function updateReport(ctx: Ctx, id: number, body: UpdateReportBody, caller: ApiCaller) {
-  const actor = apiActor(caller.name);
+  const actor = caller.actorType === 'user' ? userActor(caller.name) : apiActor(caller.name);
   const now = ctx.clock.now();
   let queued = false;
   // Outside the transaction: a first load must not wait behind it on PGlite's one connection.

@@ -77,6 +77,7 @@ describe('roles', () => {
     expectError(await agent.patch(`/api/reports/${outside.id}`).set('X-CSRF-Token', csrf).send({ note: 'not mine' }), 404, 'not_found');
     expect(await t.ctx.prisma.reportEvent.count({ where: { reportId: outside.id } })).toBe(0);
     await agent.patch(`/api/reports/${inside.id}`).set('X-CSRF-Token', csrf).send({ note: 'on it' }).expect(200);
+    expect(await t.ctx.prisma.reportEvent.findFirst({ where: { reportId: inside.id, kind: 'note' } })).toMatchObject({ actor: `user:${limited.email}`, actorType: 'user' });
     const exported = await agent.get('/api/reports/export?format=geojson').expect(200);
     const ids = (JSON.parse(exported.text) as { features: { properties: { id: number } }[] }).features.map((f) => f.properties.id);
     expect(ids).toContain(inside.id);

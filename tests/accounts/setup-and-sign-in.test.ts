@@ -69,6 +69,9 @@ describe('signing in', () => {
     expect(sessionCookie(out)).toMatch(/hl_session=;/);
     expectError(await byEmail.agent.get('/api/session'), 401, 'unauthorized');
     await byPhone.agent.get('/api/session').expect(200); // the other browser stays signed in
+    const sessions = await t.ctx.prisma.session.count({ where: { userId: user.id } });
+    await byPhone.agent.post('/api/session').send({ login: user.email, password: PASSWORD }).expect(200);
+    expect(await t.ctx.prisma.session.count({ where: { userId: user.id } })).toBe(sessions); // replaced, not added
     const actions = (await t.ctx.prisma.auditLog.findMany({ where: { entity: 'user', entityId: String(user.id) } })).map((l) => l.action);
     expect(actions).toEqual(expect.arrayContaining(['session.sign_in', 'session.sign_out']));
   });
