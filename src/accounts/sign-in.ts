@@ -6,7 +6,7 @@ import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { loginKey, maskLogin, normaliseLogin, type Login } from './login.js';
-import { clearThrottle, recordFailure, retryAfterSeconds } from './throttle.js';
+import { clearThrottle, reserveAttempt } from './throttle.js';
 import { createSession, endUserSessions } from './sessions.js';
 
 type Ctx = Pick<AppContext, 'prisma' | 'clock'>;
@@ -34,20 +34,20 @@ export async function signIn(ctx: Ctx, opts: { login: string; password: string; 
   const failed = (reason: string, details: Record<string, string | number> = {}) =>
     audit(ctx.prisma, { actor: masked, actorType: 'user', action: 'session.sign_in_failed', entity: 'session', details: { login: masked, reason, ...details }, requestId: opts.requestId });
 
-  const wait = await retryAfterSeconds(ctx.prisma, key, now);
-  if (wait > 0) {
-    await failed('locked', { retryAfterSeconds: wait });
-    throw tooMany(wait);
+  const attempt = await reserveAttempt(ctx.prisma, key, now);
+  if (!attempt.allowed) {
+    await failed('locked', { retryAfterSeconds: attempt.retryAfterSeconds });
+    throw tooMany(attempt.retryAfterSeconds);
   }
   const user = await findByLogin(ctx, login);
   const ok = user ? await verifyPassword(opts.password, user.passwordHash) : await burnPasswordCheck(opts.password);
   if (!user || !ok) {
-    const failures = await recordFailure(ctx.prisma, key, now);
-    await failed('bad_credentials', { failures });
+    await failed('bad_credentials', { failures: attempt.failures });
     throw new AppError('invalid_credentials', 'The login or the password is not right');
   }
   // Only someone who knows the password learns that the account is disabled.
   if (user.disabledAt) {
+    await clearThrottle(ctx.prisma, [key]);
     await failed('disabled');
     throw new AppError('forbidden', 'This account is disabled; ask an administrator');
   }
@@ -68,10 +68,9 @@ export async function changeOwnPassword(ctx: Ctx, opts: { userId: number; sessio
   const user = await ctx.prisma.user.findUniqueOrThrow({ where: { id: opts.userId } });
   const key = loginKey({ kind: 'email', value: user.email });
   const now = ctx.clock.now();
-  const wait = await retryAfterSeconds(ctx.prisma, key, now);
-  if (wait > 0) throw tooMany(wait);
+  const attempt = await reserveAttempt(ctx.prisma, key, now);
+  if (!attempt.allowed) throw tooMany(attempt.retryAfterSeconds);
   if (!(await verifyPassword(opts.currentPassword, user.passwordHash))) {
-    await recordFailure(ctx.prisma, key, now);
     await audit(ctx.prisma, { actor: user.email, actorType: 'user', action: 'user.password_change_failed', entity: 'user', entityId: user.id, requestId: opts.requestId });
     // 403, not 401: the session is fine, only the current password was not.
     throw new AppError('forbidden', 'The current password is not right');

@@ -126,6 +126,16 @@ describe('signing in', () => {
     expect(res.headers['retry-after']).toBe('30');
   });
 
+  it('when 12 guesses arrive at once, then no more than 5 get their password checked', async () => {
+    const user = await makeUser(t.ctx);
+
+    const answers = await Promise.all(Array.from({ length: 12 }, () => request(t.app).post('/api/session').send({ login: user.email, password: 'wrong password!' })));
+
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+  });
+
   it('when sign-in or setup comes from another site, then it is 403 csrf_failed; the own origin is fine', async () => {
     const user = await makeUser(t.ctx);
 
