@@ -146,6 +146,18 @@ describe('signing in', () => {
     await request(t.app).post('/api/session').set('Origin', PUBLIC_BASE_URL).set('Sec-Fetch-Site', 'same-origin').send({ login: user.email, password: PASSWORD }).expect(200);
   });
 
+  it('when NODE_ENV=production, then the session cookie is Secure as well', async () => {
+    const prod = await createTestApp({ NODE_ENV: 'production', TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_FROM: '+15005550006' });
+    try {
+      const user = await makeUser(prod.ctx);
+      const res = await request(prod.app).post('/api/session').send({ login: user.email, password: PASSWORD }).expect(200);
+      expect(sessionCookie(res)).toMatch(/; Secure/);
+      expect(sessionCookie(res)).toMatch(/HttpOnly/);
+    } finally {
+      await prod.close();
+    }
+  });
+
   it('when the body has an unknown field, then it is 400 naming it', async () => {
     const res = await request(t.app).post('/api/session').send({ login: 'a@example.org', password: 'x', remember: true });
 
