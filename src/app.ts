@@ -17,6 +17,7 @@ import { createCampaignsRouter } from './campaigns/campaigns.routes.js';
 import { createAudioRouter } from './campaigns/audio.routes.js';
 import { createRecordingLinkRouter } from './ivr/recording-link.routes.js';
 import { createOpenApiRouter } from './openapi/openapi.routes.js';
+import { createVictimsRouter } from './victims/victims.routes.js';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -68,6 +69,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/reports', createReportsRouter(ctx));
   api.use('/teams', createTeamsRouter(ctx));
   api.use('/campaigns', createCampaignsRouter(ctx));
+  api.use('/victims', createVictimsRouter(ctx));
   app.use('/api', requireContentType('application/json', 'application/geo+json', 'text/csv', 'text/plain', 'application/csv'), api);
 
   app.use(notFound());

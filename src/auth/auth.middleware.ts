@@ -5,7 +5,7 @@ import { AppError } from '../lib/errors.js';
 import type { AppContext } from '../context.js';
 import { hashKey, safeEqual } from './api-keys.js';
 
-type Role = 'admin' | 'educator' | 'coordinator';
+type Role = 'admin' | 'educator' | 'coordinator' | 'victim_assistance';
 
 export function authenticate(ctx: Pick<AppContext, 'config' | 'prisma' | 'clock'>): RequestHandler {
   return async (req, _res, next) => {

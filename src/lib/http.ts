@@ -11,7 +11,7 @@ declare global {
   namespace Express {
     interface Request {
       log: Logger;
-      auth?: { name: string; role: 'admin' | 'educator' | 'coordinator'; keyId: number | null };
+      auth?: { name: string; role: 'admin' | 'educator' | 'coordinator' | 'victim_assistance'; keyId: number | null };
     }
   }
 }

@@ -6,7 +6,7 @@ import { ERROR_STATUS, type ErrorCode } from '../lib/errors.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 /** Who may call: `public` (no credentials), `twilio` (a valid X-Twilio-Signature), `any` key, or the roles allowed. */
-export type Access = 'public' | 'twilio' | 'any' | readonly ('admin' | 'educator' | 'coordinator')[];
+export type Access = 'public' | 'twilio' | 'any' | readonly ('admin' | 'educator' | 'coordinator' | 'victim_assistance')[];
 
 export interface ApiOperation {
   method: Method;

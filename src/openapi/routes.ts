@@ -13,6 +13,7 @@ import { CreateTeamBodySchema, ListTeamsQuerySchema, TeamIdSchema, UpdateTeamBod
 import { CampaignIdSchema, CreateCampaignBodySchema, ListCampaignsQuerySchema } from '../campaigns/campaigns.schemas.js';
 import { InboundSmsSchema, StatusCallbackQuerySchema, StatusCallbackSchema, VoiceCallSchema, VoiceStepQuerySchema } from '../webhooks/twilio.schemas.js';
 import { InboundCallStatusSchema, OutboundCallQuerySchema, OutboundCallSchema } from '../webhooks/voice-out.schemas.js';
+import { VICTIMS_OPERATIONS } from './victims-routes.js';
 
 const JSON_TYPE = 'application/json';
 const FORM = ['application/x-www-form-urlencoded'] as const;
@@ -92,4 +93,4 @@ const ops: ApiOperation[] = [
   })),
 ];
 
-export const API_OPERATIONS: readonly ApiOperation[] = ops;
+export const API_OPERATIONS: readonly ApiOperation[] = [...ops, ...VICTIMS_OPERATIONS];
