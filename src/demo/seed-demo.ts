@@ -52,10 +52,10 @@ const DEMO_NOTE = 'Demo data: confirm the name, phone, services and opening hour
  * supported in Cambodia, for trying referrals. Every one is marked demo, with fake phone numbers.
  */
 export const DEMO_PROVIDERS = [
-  { name: 'Physical Rehabilitation Centre, Kampong Cham (demo)', organisation: 'Humanity & Inclusion (demo)', provincePcode: '03', serviceType: 'physical_rehabilitation', phone: '+85512000201', language: 'km', openingHours: 'Mon–Fri 07:30–11:30, 14:00–17:00', demo: true, notes: DEMO_NOTE },
-  { name: 'Physical Rehabilitation Centre, Tbong Khmum (demo)', organisation: 'Humanity & Inclusion (demo)', provincePcode: '25', serviceType: 'physical_rehabilitation', phone: '+85512000202', language: 'km', openingHours: 'Mon–Fri 07:30–11:30, 14:00–17:00', demo: true, notes: DEMO_NOTE },
-  { name: 'Physical Rehabilitation Centre, Battambang (demo)', organisation: 'Battambang PRC (demo)', provincePcode: '02', serviceType: 'physical_rehabilitation', phone: '+85512000203', language: 'km', openingHours: 'Mon–Fri 07:30–11:30, 14:00–17:00', demo: true, notes: DEMO_NOTE },
-  { name: 'Provincial Referral Hospital, Banteay Meanchey (demo)', organisation: 'Provincial Health Department (demo)', provincePcode: '01', serviceType: 'emergency_medical', phone: '+85512000204', language: 'km', openingHours: '24 hours', demo: true, notes: DEMO_NOTE },
+  { name: 'Physical Rehabilitation Centre, Kampong Cham (demo)', organisation: 'Humanity & Inclusion (demo)', provincePcode: '03', serviceType: 'physical_rehabilitation', phone: '+85512000301', language: 'km', openingHours: 'Mon–Fri 07:30–11:30, 14:00–17:00', demo: true, notes: DEMO_NOTE },
+  { name: 'Physical Rehabilitation Centre, Tbong Khmum (demo)', organisation: 'Humanity & Inclusion (demo)', provincePcode: '25', serviceType: 'physical_rehabilitation', phone: '+85512000302', language: 'km', openingHours: 'Mon–Fri 07:30–11:30, 14:00–17:00', demo: true, notes: DEMO_NOTE },
+  { name: 'Physical Rehabilitation Centre, Battambang (demo)', organisation: 'Battambang PRC (demo)', provincePcode: '02', serviceType: 'physical_rehabilitation', phone: '+85512000303', language: 'km', openingHours: 'Mon–Fri 07:30–11:30, 14:00–17:00', demo: true, notes: DEMO_NOTE },
+  { name: 'Provincial Referral Hospital, Banteay Meanchey (demo)', organisation: 'Provincial Health Department (demo)', provincePcode: '01', serviceType: 'emergency_medical', phone: '+85512000304', language: 'km', openingHours: '24 hours', demo: true, notes: DEMO_NOTE },
 ];
 
 // Also on an install that has the demo gazetteer from before boundaries existed. The P-codes are real, so an
