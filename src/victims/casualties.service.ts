@@ -39,6 +39,9 @@ async function toData(ctx: Ctx, tx: DbOrTx, body: Omit<UpdateCasualtyBody, 'comp
       data.contactPhone = phone;
     }
   }
+  if (body.reportId != null && !(await tx.hazardReport.findUnique({ where: { id: body.reportId }, select: { id: true } }))) {
+    throw new AppError('unprocessable', `No hazard report ${body.reportId}`, { field: 'reportId' });
+  }
   if (body.adminPcode !== undefined) {
     const chain = body.adminPcode ? await ancestry(tx, body.adminPcode) : [];
     if (body.adminPcode && chain.length === 0) throw new AppError('unprocessable', `No admin unit with P-code ${body.adminPcode}`, { field: 'adminPcode' });

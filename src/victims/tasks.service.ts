@@ -1,4 +1,4 @@
-// Tasks for the victim-assistance focal point: a survivor asked for help, did not answer twice, did not reach
+// Tasks for the victim-assistance focal point (and the list of follow-ups they come from): a survivor asked for help, did not answer twice, did not reach
 // the service, or is due a needs re-assessment. Idempotent per follow-up and kind, so a job run twice makes one.
 import type { AppContext } from '../context.js';
 import type { ApiCaller } from '../auth/caller.js';
@@ -20,6 +20,15 @@ export async function raiseTask(tx: DbOrTx, t: { kind: TaskKind; casualtyId: num
 
 export async function listTasks(ctx: Pick<AppContext, 'prisma'>, q: { status?: string | undefined }) {
   const data = await ctx.prisma.vaTask.findMany({ where: q.status ? { status: q.status } : {}, orderBy: [{ status: 'desc' }, { dueAt: 'asc' }, { id: 'asc' }], take: 500 });
+  return { data };
+}
+
+export async function listFollowUps(ctx: Pick<AppContext, 'prisma'>, q: { status?: string | undefined; referralId?: number | undefined }) {
+  const data = await ctx.prisma.vaFollowUp.findMany({
+    where: { ...(q.status ? { status: q.status } : {}), ...(q.referralId ? { referralId: q.referralId } : {}) },
+    orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+    take: 500,
+  });
   return { data };
 }
 

@@ -11,7 +11,7 @@ import { createCasualty, getCasualty, listCasualties, updateCasualty } from './c
 import { recordConsent, withdrawConsent } from './consents.service.js';
 import { createProvider, listProviders, updateProvider } from './providers.service.js';
 import { changeReferralStatus, createReferral, getReferral, listReferrals } from './referrals.service.js';
-import { closeTask, listTasks } from './tasks.service.js';
+import { closeTask, listFollowUps, listTasks } from './tasks.service.js';
 import { eraseCasualty } from './erase.js';
 import { casualtyStats, statsCsv } from './stats.js';
 import { imsmaCsv, imsmaExport, referralOutcomes } from './exports.js';
@@ -97,13 +97,7 @@ export function createVictimsRouter(ctx: AppContext) {
   });
 
   router.get('/follow-ups', va, async (req, res) => {
-    const q = s.ListFollowUpsQuerySchema.parse(req.query);
-    const data = await ctx.prisma.vaFollowUp.findMany({
-      where: { ...(q.status ? { status: q.status } : {}), ...(q.referralId ? { referralId: q.referralId } : {}) },
-      orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
-      take: 500,
-    });
-    res.json({ data });
+    res.json(await listFollowUps(ctx, s.ListFollowUpsQuerySchema.parse(req.query)));
   });
   router.get('/tasks', va, async (req, res) => {
     res.json(await listTasks(ctx, s.ListTasksQuerySchema.parse(req.query)));

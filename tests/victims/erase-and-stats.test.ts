@@ -15,7 +15,7 @@ afterAll(() => v.t.close());
 async function findAnywhere(needle: string): Promise<string[]> {
   const prisma = v.t.ctx.prisma;
   const tables = await prisma.$queryRaw<{ table_name: string }[]>`
-    SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`;
+    SELECT table_name::text AS table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`;
   const hits: string[] = [];
   for (const { table_name } of tables) {
     const [row] = await prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table_name}" t WHERE t::text LIKE $1`, `%${needle}%`);
