@@ -21,6 +21,7 @@ import { createPublicSessionRouter, createSessionRouter } from './accounts/sessi
 import { createUsersRouter } from './accounts/users.routes.js';
 import { createKeysRouter } from './accounts/keys.routes.js';
 import { createAuditRouter } from './accounts/audit.routes.js';
+import { createVictimsRouter } from './victims/victims.routes.js';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -78,6 +79,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/reports', createReportsRouter(ctx));
   api.use('/teams', createTeamsRouter(ctx));
   api.use('/campaigns', createCampaignsRouter(ctx));
+  api.use('/victims', createVictimsRouter(ctx));
   app.use('/api', requireContentType('application/json', 'application/geo+json', 'text/csv', 'text/plain', 'application/csv'), api);
 
   app.use(notFound());

@@ -11,6 +11,7 @@ import { seedDemo } from './demo/seed-demo.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { createEscalationJob } from './reports/escalation-job.js';
 import { createCampaignJob } from './campaigns/campaign-job.js';
+import { createFollowUpJob } from './victims/follow-up-job.js';
 import { ensureFallbackCoordinator } from './alerts/fallback-coordinator.js';
 import { announceFirstRun } from './accounts/first-run.js';
 
@@ -51,7 +52,7 @@ async function main() {
   await ensureFallbackCoordinator(ctx);
   const dispatcher = createDispatcher(ctx);
   const inboundWorker = createInboundWorkerFor(ctx);
-  const scheduler = createScheduler(ctx, [createEscalationJob(ctx), createCampaignJob(ctx)]);
+  const scheduler = createScheduler(ctx, [createEscalationJob(ctx), createCampaignJob(ctx), createFollowUpJob(ctx)]);
 
   const app = createApp(ctx);
   const server: Server = await new Promise((resolve) => {

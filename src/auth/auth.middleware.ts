@@ -6,7 +6,7 @@ import { AppError } from '../lib/errors.js';
 import type { AppContext } from '../context.js';
 import { hashKey, safeEqual } from './api-keys.js';
 
-type Role = 'admin' | 'educator' | 'coordinator';
+type Role = 'admin' | 'educator' | 'coordinator' | 'victim_assistance';
 
 /** Sets req.auth from `Authorization: Bearer <key>`, or throws 401. */
 export async function authenticateBearer(ctx: Pick<AppContext, 'config' | 'prisma' | 'clock'>, req: Request): Promise<void> {

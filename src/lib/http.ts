@@ -14,7 +14,7 @@ declare global {
       auth?: {
         /** The key's name, or the signed-in user's email: what services stamp as the actor. */
         name: string;
-        role: 'admin' | 'educator' | 'coordinator';
+        role: 'admin' | 'educator' | 'coordinator' | 'victim_assistance';
         keyId: number | null;
         /** The signed-in user (session cookie); null for an API key. */
         userId: number | null;

@@ -9,7 +9,7 @@ export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
  * Who may call: `public` (no credentials), `twilio` (a valid X-Twilio-Signature), `any` key or signed-in user,
  * `session` (a signed-in console user only), or the roles allowed.
  */
-export type Access = 'public' | 'twilio' | 'any' | 'session' | readonly ('admin' | 'educator' | 'coordinator')[];
+export type Access = 'public' | 'twilio' | 'any' | 'session' | readonly ('admin' | 'educator' | 'coordinator' | 'victim_assistance')[];
 
 export interface ApiOperation {
   method: Method;

@@ -17,6 +17,7 @@ import {
   AuditQuerySchema, ChangePasswordBodySchema, CreateKeyBodySchema, CreateUserBodySchema, KeyIdSchema, ResetPasswordBodySchema,
   SetupBodySchema, SignInBodySchema, UpdateUserBodySchema, UserIdSchema,
 } from '../accounts/accounts.schemas.js';
+import { VICTIMS_OPERATIONS } from './victims-routes.js';
 
 const JSON_TYPE = 'application/json';
 const FORM = ['application/x-www-form-urlencoded'] as const;
@@ -115,4 +116,4 @@ const ops: ApiOperation[] = [
   })),
 ];
 
-export const API_OPERATIONS: readonly ApiOperation[] = ops;
+export const API_OPERATIONS: readonly ApiOperation[] = [...ops, ...VICTIMS_OPERATIONS];

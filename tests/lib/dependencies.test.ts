@@ -19,7 +19,8 @@ const LAYERS: readonly (readonly string[])[] = [
   // Hazard reports: intake, dialogue, lifecycle, and the team commands that change a report's status.
   ['reports'],
   // What reaches people: alerts to clearance teams and their escalation; risk-education campaigns.
-  ['alerts', 'campaigns'],
+  // Victim assistance: casualty records, consent, referrals and follow-ups (reports create placeholders).
+  ['alerts', 'campaigns', 'victims'],
   // Subscribers (keywords, language, phone numbers: alerts normalise team contacts' numbers with them).
   ['subscribers'],
   // Reference data: the gazetteer and country facts; the risk-education content library.
