@@ -5,9 +5,13 @@ import { deidentifiedCasualty } from './serialize.js';
 
 const OPEN = ['pending', 'accepted', 'in_progress'];
 
-export async function listNeeds(ctx: Pick<AppContext, 'prisma'>, q: { province?: string | undefined }) {
+/** `provinces`: a coordinator limited to provinces sees only their casualties' needs (empty = all). */
+export async function listNeeds(ctx: Pick<AppContext, 'prisma'>, q: { province?: string | undefined }, provinces: readonly string[] = []) {
   const rows = await ctx.prisma.casualty.findMany({
-    where: q.province ? { provincePcode: q.province } : {},
+    where: {
+      ...(q.province ? { provincePcode: q.province } : {}),
+      ...(provinces.length ? { AND: [{ provincePcode: { in: [...provinces] } }] } : {}),
+    },
     include: { referrals: { where: { status: { in: OPEN } }, select: { serviceType: true } } },
     orderBy: { id: 'asc' },
     take: 1000,

@@ -26,7 +26,7 @@ export function createVictimsRouter(ctx: AppContext) {
 
   // De-identified: coordinators see counts and needs.
   router.get('/needs', anyVa, async (req, res) => {
-    res.json(await listNeeds(ctx, s.StatsQuerySchema.pick({ province: true }).parse(req.query)));
+    res.json(await listNeeds(ctx, s.StatsQuerySchema.pick({ province: true }).parse(req.query), req.auth?.provinces ?? []));
   });
   router.get('/stats', anyVa, async (req, res) => {
     res.json(await casualtyStats(ctx, s.StatsQuerySchema.parse(req.query), { suppress: !seesIdentifying(req.auth?.role) }));
