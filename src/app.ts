@@ -17,6 +17,9 @@ import { createCampaignsRouter } from './campaigns/campaigns.routes.js';
 import { createAudioRouter } from './campaigns/audio.routes.js';
 import { createRecordingLinkRouter } from './ivr/recording-link.routes.js';
 import { createOpenApiRouter } from './openapi/openapi.routes.js';
+import { createEventsRouter } from './live/events.routes.js';
+import { createSimulatorRouter } from './simulator/simulator.routes.js';
+import { createContentRouter } from './content/content.routes.js';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -68,6 +71,9 @@ export function createApp(ctx: AppContext): Express {
   api.use('/reports', createReportsRouter(ctx));
   api.use('/teams', createTeamsRouter(ctx));
   api.use('/campaigns', createCampaignsRouter(ctx));
+  api.use('/content', createContentRouter(ctx));
+  api.use('/events', createEventsRouter(ctx));
+  api.use('/simulator', createSimulatorRouter(ctx));
   app.use('/api', requireContentType('application/json', 'application/geo+json', 'text/csv', 'text/plain', 'application/csv'), api);
 
   app.use(notFound());

@@ -12,6 +12,8 @@ import { createScheduler } from './jobs/scheduler.js';
 import { createEscalationJob } from './reports/escalation-job.js';
 import { createCampaignJob } from './campaigns/campaign-job.js';
 import { ensureFallbackCoordinator } from './alerts/fallback-coordinator.js';
+import { createLiveEventsPruneJob } from './live/prune-job.js';
+import { closeLiveStreams } from './live/events.routes.js';
 
 async function main() {
   let config;
@@ -50,7 +52,7 @@ async function main() {
   await ensureFallbackCoordinator(ctx);
   const dispatcher = createDispatcher(ctx);
   const inboundWorker = createInboundWorkerFor(ctx);
-  const scheduler = createScheduler(ctx, [createEscalationJob(ctx), createCampaignJob(ctx)]);
+  const scheduler = createScheduler(ctx, [createEscalationJob(ctx), createCampaignJob(ctx), createLiveEventsPruneJob(ctx)]);
 
   const app = createApp(ctx);
   const server: Server = await new Promise((resolve) => {
@@ -80,6 +82,8 @@ async function main() {
     }, config.shutdownTimeoutMs);
     force.unref();
     await Promise.all([
+      // Event streams never end by themselves and would hold server.close() until the timeout.
+      closeLiveStreams(ctx),
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
