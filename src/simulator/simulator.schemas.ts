@@ -11,8 +11,7 @@ export const SimulatorSmsBodySchema = z
   .strictObject({
     from: Phone.describe('The phone the message comes from (a villager or a team contact)'),
     body: z.string().min(1).max(1600).describe('The SMS text, as the villager would type it'),
-  })
-  .meta({ examples: [{ from: '+85512000101', body: 'mine near my house in Mongkol Borei' }] });
+  });
 
 export const SimulatorConversationQuerySchema = z.strictObject({
   phone: Phone,
@@ -30,7 +29,6 @@ export const SimulatorCallBodySchema = z
     digits: z.string().regex(/^[0-9*#]{1,10}$/, 'keys 0-9, * and #').optional().describe('Keys pressed; absent = silence'),
     next: StepPath.optional().describe('The `next` of the previous answer; absent = start a new call to the hotline'),
   })
-  .refine((b) => !b.next || b.callSid, { message: 'callSid is required with next', path: ['callSid'] })
-  .meta({ examples: [{ from: '+85512000101' }, { from: '+85512000101', callSid: 'CA0123456789abcdef0123456789abcdef', next: '/webhooks/twilio/voice/step?s=menu.main&t=1', digits: '1' }] });
+  .refine((b) => !b.next || b.callSid, { message: 'callSid is required with next', path: ['callSid'] });
 
 export type SimulatorCallBody = z.infer<typeof SimulatorCallBodySchema>;
