@@ -55,8 +55,8 @@ describe('the live events poller', () => {
     const got: LiveEvent[] = [];
     const second = { send: (e: LiveEvent) => void got.push(e) };
     const cursor = await hub.add(second);
-    const [{ max }] = await t.ctx.prisma.$queryRaw<{ max: bigint }[]>`SELECT max(id) AS max FROM live_events`;
-    expect(cursor).toBe(Number(max));
+    const [row] = await t.ctx.prisma.$queryRaw<{ max: bigint }[]>`SELECT max(id) AS max FROM live_events`;
+    expect(cursor).toBe(Number(row!.max));
     await new Promise((r) => setTimeout(r, 100));
     // Older events are the route's catch-up (Last-Event-ID), never pushed again by the poller.
     expect(got.filter((e) => e.data?.id === inbound.reportId && e.topic === 'report')).toEqual([]);
