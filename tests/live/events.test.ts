@@ -5,6 +5,7 @@ import { randomKhPhone } from '../support/factories.js';
 import { connectSse, listen, type SseEvent, type SseStream } from '../support/sse.js';
 import { createEventsRouter, closeLiveStreams } from '../../src/live/events.routes.js';
 import { errorHandler } from '../../src/lib/http.js';
+import { createTestDispatcher } from '../support/outbox.js';
 
 let t: TestApp;
 let server: Awaited<ReturnType<typeof listen>>;
@@ -33,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('GET /api/events', () => {
-  it('when a villager reports a mine by SMS, then a report event with the report id arrives, and the reply as an outbox event', async () => {
+  it('when a villager reports a mine by SMS, then a report event with the report id arrives, and the reply as outbox events once it is sent', async () => {
     const stream = await connect();
     expect(stream.status).toBe(200);
     expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
@@ -49,7 +50,10 @@ describe('GET /api/events', () => {
     expect(Number(event.id)).toBeGreaterThan(0);
     expect(data).toMatchObject({ id: reportId, status: expect.any(String), priority: expect.any(String), districtPcode: '0102' });
     expect(['created', 'updated']).toContain(data.kind);
+    // The real dispatcher over the dev transport: each status change of the reply is an event.
+    await createTestDispatcher(t.ctx.prisma, t.ctx.transport).drain();
     const reply = await stream.waitFor((e) => e.event === 'outbox' && JSON.parse(e.data).kind === 'reply' && JSON.parse(e.data).reportId === reportId);
+    expect(['sending', 'sent', 'delivered']).toContain(JSON.parse(reply.data).status);
     // The stream goes to every role: numbers are masked.
     expect(JSON.parse(reply.data).to).toBe(`${phone.slice(0, 4)}****${phone.slice(-4)}`);
     expect(reply.data).not.toContain(phone);
