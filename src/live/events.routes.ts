@@ -70,8 +70,6 @@ export function createEventsRouter(ctx: AppContext) {
     };
     const client: LiveClient = { send: (e) => (pending ? pending.push(e) : write(e)) };
 
-    const cursor = await hub.add(client);
-    streams.add(res);
     let heartbeat: NodeJS.Timeout | undefined;
     const close = () => {
       clearInterval(heartbeat);
@@ -80,9 +78,14 @@ export function createEventsRouter(ctx: AppContext) {
     };
     // The response's close, not the request's: that one fires once the request has been read.
     res.on('close', close);
+    res.on('error', close);
 
+    const cursor = await hub.add(client);
+    streams.add(res);
     // Read before the headers go out, so a database failure is still a clean 503.
     const missed = last !== null && last < cursor ? await readEvents(ctx.prisma, { after: last, upTo: cursor, limit: CATCH_UP + 1 }) : [];
+    // Gone while we waited: its close has run already, before the client was added.
+    if (req.socket.destroyed) return close();
 
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',

@@ -120,7 +120,7 @@ describe('GET /api/events', () => {
 });
 
 describe('GET /api/events limits', () => {
-  it('when the instance already holds EVENTS_MAX_CLIENTS streams, then the next gets 503 with Retry-After', async () => {
+  it('when the instance already holds EVENTS_MAX_CLIENTS streams, then the next gets 503 with Retry-After, until one leaves', async () => {
     const small = await createTestApp({ EVENTS_MAX_CLIENTS: '1', EVENTS_POLL_MS: '50' });
     const srv = await listen(small.app);
     try {
@@ -130,7 +130,16 @@ describe('GET /api/events limits', () => {
       expect(two.status).toBe(503);
       expect(two.headers['retry-after']).toBe('10');
       expect(JSON.parse(await two.body()).error.code).toBe('unavailable');
+
+      // A client that leaves frees its place.
       one.close();
+      let three = await connectSse(`${srv.baseUrl}/api/events`, auth);
+      for (let i = 0; i < 50 && three.status === 503; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        three = await connectSse(`${srv.baseUrl}/api/events`, auth);
+      }
+      expect(three.status).toBe(200);
+      three.close();
     } finally {
       await closeLiveStreams(small.ctx);
       await srv.close();
