@@ -16,8 +16,8 @@ CREATE INDEX "live_events_at_idx" ON "live_events"("at");
 -- Triggers, not application code, write the events: every path that changes a report or an outbox row
 -- (workers, team commands, the API, status callbacks, reconciliation, raw SQL) is covered in its own
 -- transaction. Outbox rows count from their first status change (the dispatcher claims a new row within
--- moments): a row trigger on INSERT, even one whose WHEN is false for campaign rows, made a campaign fan-out of
--- 200,000 rows about 45% slower on PGlite. Campaign messages are left out unless they fail or become unknown.
+-- moments), so no row trigger sits on INSERT, where a campaign fan-out writes millions of rows in one
+-- statement and every row would evaluate it. Campaign messages are left out unless they fail or become unknown.
 CREATE FUNCTION live_event() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO live_events (topic, ref_id, kind)
