@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { AppError } from '../lib/errors.js';
 import { createLiveHub, type LiveClient, type LiveHub } from './live-hub.js';
-import { readEvents, type LiveEvent } from './read-events.js';
+import { coalesceEvents, readEvents, type LiveEvent } from './read-events.js';
 
 export const HEARTBEAT_MS = 15_000;
 export const CATCH_UP = 500;
@@ -104,8 +104,7 @@ export function createEventsRouter(ctx: AppContext) {
     if (missed.length > CATCH_UP) {
       res.write(`id: ${cursor}\nevent: resync\ndata: {}\n\n`);
     } else {
-      for (const e of missed) {
-        if (!e.data) continue;
+      for (const e of coalesceEvents(missed)) {
         write(e);
         sent.add(e.id);
       }

@@ -7,7 +7,7 @@
 // GAP_WAIT_MS: a late commit is still delivered, out of order; a rolled-back id simply never turns up.
 import type { Db } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
-import { latestEventId, readEvents, type LiveEvent } from './read-events.js';
+import { coalesceEvents, latestEventId, readEvents, type LiveEvent } from './read-events.js';
 
 export const GAP_WAIT_MS = 10_000;
 const BATCH = 1000;
@@ -45,7 +45,7 @@ export function createLiveHub(opts: { prisma: Db; log: Logger; pollMs: number })
       cursor = Math.max(cursor, e.id);
     }
     for (const [id, since] of gaps) if (now - since > GAP_WAIT_MS) gaps.delete(id);
-    for (const e of events) if (e.data) for (const c of clients) c.send(e);
+    for (const e of coalesceEvents(events)) for (const c of clients) c.send(e);
   }
 
   function schedule() {

@@ -78,3 +78,22 @@ function toEvent(r: Row): LiveEvent {
     data: { id: r.ref_id, kind: r.o_kind, channel: r.o_channel, status: r.o_status, to, reportId: r.o_report_id, at },
   };
 }
+
+/**
+ * One event per report or message per batch: a report's intake changes it several times in one transaction,
+ * and a console only needs its state now. The kept event has the highest id (so a resume skips the rest) and
+ * is `created` when any of them was.
+ */
+export function coalesceEvents(events: LiveEvent[]): LiveEvent[] {
+  const last = new Map<string, LiveEvent>();
+  const created = new Set<string>();
+  for (const e of events) {
+    if (!e.data) continue;
+    const key = `${e.topic}:${String(e.data.id)}`;
+    if (e.data.kind === 'created') created.add(key);
+    last.set(key, e);
+  }
+  return [...last.entries()]
+    .map(([key, e]) => (created.has(key) && e.data!.kind !== 'created' ? { ...e, data: { ...e.data, kind: 'created' } } : e))
+    .sort((a, b) => a.id - b.id);
+}

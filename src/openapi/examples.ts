@@ -26,7 +26,7 @@ export const SIMULATOR_INFO_EXAMPLE = {
   enabled: true,
   hotline: '+85523000000',
   numbers: [
-    { phone: '+85512000101', label: 'Villager, Banteay Meanchey (Khmer)', kind: 'villager' },
+    { phone: '+85512000201', label: 'Villager, Banteay Meanchey (Khmer)', kind: 'villager' },
     { phone: '+85512999001', label: 'Sokha (MAG Team 3)', kind: 'team' },
   ],
 };

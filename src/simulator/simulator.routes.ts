@@ -17,8 +17,8 @@ export const DEV_HOTLINE = '+85523000000';
 
 /** Made-up villagers in the demo provinces, one per language the service speaks. */
 export const DEMO_VILLAGERS = [
-  { phone: '+85512000101', label: 'Villager, Banteay Meanchey (Khmer)' },
-  { phone: '+85512000102', label: 'Villager, Battambang (Khmer)' },
+  { phone: '+85512000201', label: 'Villager, Banteay Meanchey (Khmer)' },
+  { phone: '+85512000202', label: 'Villager, Battambang (Khmer)' },
   { phone: '+8562055500101', label: 'Villager, Xieng Khouang (Lao)' },
   { phone: '+573105550101', label: 'Villager, Antioquia (Spanish)' },
   { phone: '+14155550101', label: 'Visitor (English)' },
@@ -47,7 +47,8 @@ export function createSimulatorRouter(ctx: AppContext) {
       enabled: true,
       hotline,
       numbers: [
-        ...DEMO_VILLAGERS.map((v) => ({ ...v, kind: 'villager' as const })),
+        // A number is one person: a team contact's phone is shown as the team's, never as a villager's too.
+        ...DEMO_VILLAGERS.filter((v) => !contacts.some((c) => c.phone === v.phone)).map((v) => ({ ...v, kind: 'villager' as const })),
         ...contacts.map((c) => ({ phone: c.phone, label: `${c.name} (${c.team.name})`, kind: 'team' as const })),
       ],
     });

@@ -107,11 +107,11 @@ describe('the phone simulator', () => {
   });
 
   it('when a body or query has an unknown field, or `next` is not a hotline step, then 400 naming it', async () => {
-    const sms = await api('post', '/api/simulator/sms').send({ from: '+85512000101', body: 'hi', to: '+1' }).expect(400);
+    const sms = await api('post', '/api/simulator/sms').send({ from: '+85512000201', body: 'hi', to: '+1' }).expect(400);
     expect(JSON.stringify(sms.body.error.details)).toContain('to');
-    const convo = await api('get', '/api/simulator/conversation?phone=%2B85512000101&since=1').expect(400);
+    const convo = await api('get', '/api/simulator/conversation?phone=%2B85512000201&since=1').expect(400);
     expect(JSON.stringify(convo.body.error.details)).toContain('since');
-    const call = await api('post', '/api/simulator/call').send({ from: '+85512000101', callSid: `CA${'a'.repeat(32)}`, next: 'http://169.254.169.254/latest' }).expect(400);
+    const call = await api('post', '/api/simulator/call').send({ from: '+85512000201', callSid: `CA${'a'.repeat(32)}`, next: 'http://169.254.169.254/latest' }).expect(400);
     expect(JSON.stringify(call.body.error.details)).toContain('next');
     await api('post', '/api/simulator/sms').send({ from: '012 345 678', body: 'hi' }).expect(400);
   });
@@ -125,8 +125,8 @@ describe('the phone simulator switched off', () => {
   it('when SIMULATOR_ENABLED is false, then every simulator route answers 404', async () => {
     const off = await createTestApp({ SIMULATOR_ENABLED: 'false' });
     try {
-      for (const [method, path] of [['get', '/api/simulator'], ['post', '/api/simulator/sms'], ['get', '/api/simulator/conversation?phone=%2B85512000101'], ['post', '/api/simulator/call']] as const) {
-        const res = await off.api(method, path).send(method === 'post' ? { from: '+85512000101', body: 'x' } : undefined).expect(404);
+      for (const [method, path] of [['get', '/api/simulator'], ['post', '/api/simulator/sms'], ['get', '/api/simulator/conversation?phone=%2B85512000201'], ['post', '/api/simulator/call']] as const) {
+        const res = await off.api(method, path).send(method === 'post' ? { from: '+85512000201', body: 'x' } : undefined).expect(404);
         expect(res.body.error.code).toBe('not_found');
       }
       expect(await off.ctx.prisma.inboundMessage.count()).toBe(0);
