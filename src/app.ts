@@ -22,6 +22,9 @@ import { createUsersRouter } from './accounts/users.routes.js';
 import { createKeysRouter } from './accounts/keys.routes.js';
 import { createAuditRouter } from './accounts/audit.routes.js';
 import { createVictimsRouter } from './victims/victims.routes.js';
+import { createEventsRouter } from './live/events.routes.js';
+import { createSimulatorRouter } from './simulator/simulator.routes.js';
+import { createContentRouter } from './content/content.routes.js';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -80,6 +83,9 @@ export function createApp(ctx: AppContext): Express {
   api.use('/teams', createTeamsRouter(ctx));
   api.use('/campaigns', createCampaignsRouter(ctx));
   api.use('/victims', createVictimsRouter(ctx));
+  api.use('/content', createContentRouter(ctx));
+  api.use('/events', createEventsRouter(ctx));
+  api.use('/simulator', createSimulatorRouter(ctx));
   app.use('/api', requireContentType('application/json', 'application/geo+json', 'text/csv', 'text/plain', 'application/csv'), api);
 
   app.use(notFound());

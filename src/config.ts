@@ -206,6 +206,10 @@ const ConfigSchema = z
     JSON_BODY_LIMIT: z.string().default('100kb'),
     IMPORT_BODY_LIMIT: z.string().default('20mb'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    // Live events for the console (GET /api/events) and the trainers' phone simulator (/api/simulator).
+    EVENTS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+    EVENTS_MAX_CLIENTS: z.coerce.number().int().min(1).max(100_000).default(200),
+    SIMULATOR_ENABLED: optionalString.pipe(bool.optional()),
   })
   .superRefine((c, ctx) => {
     // A claim must outlive a slow send, or another instance "recovers" a send that is still in flight.
@@ -342,6 +346,9 @@ function toConfig(env: z.output<typeof ConfigSchema>) {
     jsonBodyLimit: env.JSON_BODY_LIMIT,
     importBodyLimit: env.IMPORT_BODY_LIMIT,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    live: { pollMs: env.EVENTS_POLL_MS, maxClients: env.EVENTS_MAX_CLIENTS },
+    /** The phone simulator posts to our own webhooks: on in development and tests, off in production. */
+    simulatorEnabled: env.SIMULATOR_ENABLED ?? env.NODE_ENV !== 'production',
   };
 }
 

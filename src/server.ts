@@ -14,6 +14,8 @@ import { createCampaignJob } from './campaigns/campaign-job.js';
 import { createFollowUpJob } from './victims/follow-up-job.js';
 import { ensureFallbackCoordinator } from './alerts/fallback-coordinator.js';
 import { announceFirstRun } from './accounts/first-run.js';
+import { createLiveEventsPruneJob } from './live/prune-job.js';
+import { closeLiveStreams } from './live/events.routes.js';
 
 async function main() {
   let config;
@@ -52,7 +54,7 @@ async function main() {
   await ensureFallbackCoordinator(ctx);
   const dispatcher = createDispatcher(ctx);
   const inboundWorker = createInboundWorkerFor(ctx);
-  const scheduler = createScheduler(ctx, [createEscalationJob(ctx), createCampaignJob(ctx), createFollowUpJob(ctx)]);
+  const scheduler = createScheduler(ctx, [createEscalationJob(ctx), createCampaignJob(ctx), createFollowUpJob(ctx), createLiveEventsPruneJob(ctx)]);
 
   const app = createApp(ctx);
   const server: Server = await new Promise((resolve) => {
@@ -84,6 +86,8 @@ async function main() {
     }, config.shutdownTimeoutMs);
     force.unref();
     await Promise.all([
+      // Event streams never end by themselves and would hold server.close() until the timeout.
+      closeLiveStreams(ctx),
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -10,6 +10,7 @@ import { csvBody, geoJsonBody, requireContentType } from '../lib/http.js';
 import { importGazetteer } from './import-gazetteer.js';
 import { importBoundaries } from './import-boundaries.js';
 import { listUnits, unitTree } from './districts.service.js';
+import { boundaryCollection } from './boundaries-collection.js';
 
 const LEVELS = ['province', 'district', 'commune', 'village'] as const;
 
@@ -26,6 +27,10 @@ export const DistrictsMatchQuerySchema = z.strictObject({
 
 export const DistrictsImportQuerySchema = z.strictObject({ country: z.string().regex(/^[A-Za-z]{2}$/).toUpperCase().default('KH') });
 export const DistrictsBoundariesQuerySchema = z.strictObject({ source: z.string().trim().min(1).max(200).optional() });
+export const BoundariesListQuerySchema = z.strictObject({
+  level: z.enum(['province', 'district', 'commune']).default('district'),
+  parent: z.string().regex(/^[A-Za-z0-9]{1,20}$/).optional(),
+});
 
 export function createDistrictsRouter(ctx: AppContext) {
   const router = Router();
@@ -44,6 +49,12 @@ export function createDistrictsRouter(ctx: AppContext) {
     const matcher = await ctx.places.get();
     const candidates = matcher.candidates(q.q, { limit: 5, ...(q.level ? { levels: [q.level] } : {}) });
     res.json({ data: candidates });
+  });
+
+  // The base layer of the console's map (no tiles needed); cached briefly, boundaries change by import only.
+  router.get('/boundaries', async (req, res) => {
+    const q = BoundariesListQuerySchema.parse(req.query);
+    res.set('Cache-Control', 'private, max-age=60').type('application/geo+json').send(JSON.stringify(await boundaryCollection(ctx.prisma, q)));
   });
 
   router.post(

@@ -5,3 +5,8 @@ import twilio from 'twilio';
 export function isValidTwilioSignature(s: { authToken: string; signature: string; url: string; params: Record<string, string> }): boolean {
   return twilio.validateRequest(s.authToken, s.signature, s.url, s.params);
 }
+
+/** The X-Twilio-Signature Twilio would send for this post (the phone simulator posts as Twilio does). */
+export function signTwilioRequest(s: { authToken: string; url: string; params: Record<string, string> }): string {
+  return twilio.getExpectedTwilioSignature(s.authToken, s.url, s.params);
+}

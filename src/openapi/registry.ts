@@ -24,6 +24,8 @@ export interface ApiOperation {
   body?: { schema: z.ZodType; contentTypes: readonly string[]; description?: string };
   /** Success responses: status → description and media type. */
   responses: Record<string, { description: string; contentType?: string; example?: unknown }>;
+  /** An example request body (the schema's own `examples` meta is used when absent). */
+  bodyExample?: unknown;
   /** Error codes this operation can answer besides those every /api call can (validation, auth, 500/503). */
   errors?: readonly ErrorCode[];
 }
@@ -72,7 +74,7 @@ export function roleText(access: Access): string {
 const API_ERRORS: readonly ErrorCode[] = ['validation_failed', 'unauthorized', 'forbidden', 'internal', 'unavailable'];
 
 export const ERROR_EXAMPLE = {
-  error: { code: 'validation_failed', message: 'The request is not valid', details: [{ path: ['areas'], message: 'Unrecognized key: "areas"' }], requestId: '3f2c…' },
+  error: { code: 'validation_failed', message: 'The request is not valid', details: [{ path: '', code: 'unrecognized_keys', message: 'Unrecognized key: "areas"' }], requestId: '3f2c…' },
 };
 
 function errorResponses(op: ApiOperation): Record<string, JsonSchema> {
@@ -88,7 +90,8 @@ function errorResponses(op: ApiOperation): Record<string, JsonSchema> {
   return Object.fromEntries(
     [...byStatus].sort(([a], [b]) => a - b).map(([status, cs]) => [
       String(status),
-      { description: `Error: ${cs.join(', ')}`, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      // OpenAPI 3.1 lets a reference carry its own description: one shared response, the codes per operation.
+      { $ref: '#/components/responses/Error', description: `Error: ${cs.join(', ')}` },
     ]),
   );
 }
@@ -125,7 +128,9 @@ export function buildOpenApiDocument(ops: readonly ApiOperation[], info: { versi
             requestBody: {
               required: true,
               ...(op.body.description ? { description: op.body.description } : {}),
-              content: Object.fromEntries(op.body.contentTypes.map((t) => [t, { schema: toSchema(op.body!.schema) }])),
+              content: Object.fromEntries(
+                op.body.contentTypes.map((t) => [t, { schema: toSchema(op.body!.schema), ...(op.bodyExample === undefined ? {} : { example: op.bodyExample }) }]),
+              ),
             },
           }
         : {}),
@@ -156,6 +161,14 @@ export function buildOpenApiDocument(ops: readonly ApiOperation[], info: { versi
         twilioSignature: {
           type: 'apiKey', in: 'header', name: 'X-Twilio-Signature',
           description: "Twilio's HMAC-SHA1 of the public URL and the form fields with the account's auth token; an unsigned or badly signed post gets 403 invalid_signature.",
+        },
+      },
+      responses: {
+        Error: {
+          description:
+            'An error, always in one shape: `{ "error": { "code", "message", "details?", "requestId" } }`. ' +
+            `The status follows from the code: ${Object.entries(ERROR_STATUS).map(([c, st]) => `${c} ${st}`).join(', ')}.`,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example: ERROR_EXAMPLE } },
         },
       },
       schemas: {

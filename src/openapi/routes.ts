@@ -18,6 +18,12 @@ import {
   SetupBodySchema, SignInBodySchema, UpdateUserBodySchema, UserIdSchema,
 } from '../accounts/accounts.schemas.js';
 import { VICTIMS_OPERATIONS } from './victims-routes.js';
+import { BoundariesListQuerySchema } from '../districts/districts.routes.js';
+import { ContentListQuerySchema } from '../content/content.routes.js';
+import { EventsQuerySchema } from '../live/events.routes.js';
+import { SimulatorCallBodySchema, SimulatorConversationQuerySchema, SimulatorSmsBodySchema } from '../simulator/simulator.schemas.js';
+import { SimulatorInfoQuerySchema } from '../simulator/simulator.routes.js';
+import { CONTENT_EXAMPLE, EVENTS_EXAMPLE, SIMULATOR_CALL_EXAMPLE, SIMULATOR_CONVERSATION_EXAMPLE, SIMULATOR_INFO_EXAMPLE } from './examples.js';
 
 const JSON_TYPE = 'application/json';
 const FORM = ['application/x-www-form-urlencoded'] as const;
@@ -75,11 +81,12 @@ const ops: ApiOperation[] = [
   { method: 'get', path: '/api/districts', tag: 'districts', access: 'any', summary: 'Gazetteer tree (depth 1–4) or flat list (level, parent), with active-subscriber counts', query: DistrictsListQuerySchema, responses: { 200: json('Admin units') } },
   { method: 'get', path: '/api/districts/match', tag: 'districts', access: 'any', summary: 'Place-name matcher: candidates with confidence 0–1', query: DistrictsMatchQuerySchema, responses: { 200: json('`{ data: [candidate] }`') } },
   { method: 'post', path: '/api/districts/import', tag: 'districts', access: ['admin'], summary: 'Import a COD-AB CSV gazetteer (idempotent)', query: DistrictsImportQuerySchema, body: { schema: CsvBodySchema, contentTypes: ['text/csv', 'text/plain', 'application/csv'] }, responses: { 200: json('Units created and updated, bad rows with reasons') } },
+  { method: 'get', path: '/api/districts/boundaries', tag: 'districts', access: 'any', summary: "Stored boundary polygons as GeoJSON (the console's offline base map); a province is its districts' polygons together", query: BoundariesListQuerySchema, responses: { 200: { description: 'A FeatureCollection; properties pcode, name, nameLocal, level', contentType: 'application/geo+json', example: { type: 'FeatureCollection', features: [{ type: 'Feature', id: '0102', properties: { pcode: '0102', name: 'Mongkol Borei', nameLocal: 'មង្គលបូរី', level: 'district' }, geometry: { type: 'Polygon', coordinates: [[[102.9, 13.5], [103.1, 13.5], [103.1, 13.7], [102.9, 13.5]]] } }] } } } },
   { method: 'post', path: '/api/districts/boundaries', tag: 'districts', access: ['admin'], summary: 'Import GeoJSON boundary polygons (idempotent; bad features listed, good ones kept)', query: DistrictsBoundariesQuerySchema, body: { schema: GeoJsonBodySchema, contentTypes: ['application/geo+json', 'application/json'] }, responses: { 200: json('Features stored, bad features with reasons') } },
 
   // Subscribers
   { method: 'get', path: '/api/subscribers', tag: 'subscribers', access: ['educator'], summary: 'List subscribers (a province filter means its districts)', query: ListSubscribersQuerySchema, responses: { 200: page('Subscribers') } },
-  { method: 'post', path: '/api/subscribers', tag: 'subscribers', access: ['educator'], summary: 'Add a subscriber', body: { schema: CreateSubscriberBodySchema, contentTypes: [JSON_TYPE] }, responses: { 201: json('The subscriber') }, errors: ['conflict'] },
+  { method: 'post', path: '/api/subscribers', tag: 'subscribers', access: ['educator'], summary: 'Add a subscriber', body: { schema: CreateSubscriberBodySchema, contentTypes: [JSON_TYPE] }, bodyExample: { phone: '+85512345678', district: '0102', language: 'km' }, responses: { 201: json('The subscriber') }, errors: ['conflict'] },
   { method: 'post', path: '/api/subscribers/import', tag: 'subscribers', access: ['educator'], summary: 'Import a CSV `phone,district,language`: bad rows listed with reasons, good rows kept', body: { schema: CsvBodySchema, contentTypes: ['text/csv', 'text/plain'] }, responses: { 200: json('Counts and bad rows') } },
 
   // Outbox
@@ -96,7 +103,7 @@ const ops: ApiOperation[] = [
   { method: 'get', path: '/api/reports', tag: 'reports', access: ['coordinator'], summary: 'List reports (filters status, priority, district, from, to, team)', query: ListReportsQuerySchema, responses: { 200: page('Reports') } },
   { method: 'get', path: '/api/reports/export', tag: 'reports', access: ['coordinator'], summary: 'Export reports as GeoJSON or CSV with an HXL row (streamed)', query: ExportReportsQuerySchema, responses: { 200: { description: 'GeoJSON FeatureCollection or CSV', contentType: 'application/geo+json' } } },
   { method: 'get', path: '/api/reports/{id}', tag: 'reports', access: ['coordinator'], summary: 'One report with history, messages, duplicates, alerts, allowed transitions and parse', params: ReportIdSchema, responses: { 200: json('The report') }, errors: ['not_found'] },
-  { method: 'patch', path: '/api/reports/{id}', tag: 'reports', access: ['coordinator'], summary: 'Change status, device class, location or assignee, or add a note', params: ReportIdSchema, body: { schema: UpdateReportBodySchema, contentTypes: [JSON_TYPE] }, responses: { 200: json('The report') }, errors: ['not_found', 'conflict', 'unprocessable'] },
+  { method: 'patch', path: '/api/reports/{id}', tag: 'reports', access: ['coordinator'], summary: 'Change status, device class, location or assignee, or add a note', params: ReportIdSchema, body: { schema: UpdateReportBodySchema, contentTypes: [JSON_TYPE] }, bodyExample: { status: 'acknowledged', assignee: 'Team 3 (MAG)', note: 'Team on the way; villagers asked to keep away' }, responses: { 200: json('The report') }, errors: ['not_found', 'conflict', 'unprocessable'] },
 
   // Teams
   { method: 'get', path: '/api/teams', tag: 'teams', access: ['coordinator'], summary: 'List clearance teams', query: ListTeamsQuerySchema, responses: { 200: json('`{ data: [team] }`') } },
@@ -107,13 +114,25 @@ const ops: ApiOperation[] = [
 
   // Campaigns
   { method: 'get', path: '/api/campaigns', tag: 'campaigns', access: ['educator'], summary: 'List campaigns', query: ListCampaignsQuerySchema, responses: { 200: page('Campaigns') } },
-  { method: 'post', path: '/api/campaigns', tag: 'campaigns', access: ['educator'], summary: 'Create a campaign (library message or custom text per locale, districts, schedule, quiet hours, cap)', body: { schema: CreateCampaignBodySchema, contentTypes: [JSON_TYPE] }, responses: { 201: json('The campaign') }, errors: ['unprocessable'] },
+  { method: 'post', path: '/api/campaigns', tag: 'campaigns', access: ['educator'], summary: 'Create a campaign (library message or custom text per locale, districts, schedule, quiet hours, cap)', body: { schema: CreateCampaignBodySchema, contentTypes: [JSON_TYPE] }, bodyExample: { name: 'Rainy season, Banteay Meanchey', message: 'mre-007', channel: 'sms', districts: ['01'], languages: ['km', 'en'], schedule: { cron: '0 9 * * 1', timezone: 'Asia/Phnom_Penh' }, quietHours: { start: '20:00', end: '07:00' }, maxPerSubscriberPerWeek: 2 }, responses: { 201: json('The campaign') }, errors: ['unprocessable'] },
   { method: 'get', path: '/api/campaigns/{id}', tag: 'campaigns', access: ['educator'], summary: 'One campaign with its schedule, audience and per-run stats', params: CampaignIdSchema, responses: { 200: json('The campaign') }, errors: ['not_found'] },
   { method: 'post', path: '/api/campaigns/{id}/preview', tag: 'campaigns', access: ['educator'], summary: 'Preview per locale with encoding, parts, audience and cost', params: CampaignIdSchema, responses: { 200: json('The preview') }, errors: ['not_found'] },
   ...(['pause', 'resume', 'cancel', 'schedule'] as const).map((action): ApiOperation => ({
     method: 'post', path: `/api/campaigns/{id}/${action}`, tag: 'campaigns', access: ['educator'], summary: `${action[0]!.toUpperCase()}${action.slice(1)} a campaign`,
     params: CampaignIdSchema, responses: { 200: json('The campaign') }, errors: ['not_found', 'conflict', 'unprocessable'],
   })),
+
+  // Content library
+  { method: 'get', path: '/api/content', tag: 'content', access: ['educator', 'coordinator'], summary: 'Every library message with its SMS text per locale (encoding, parts, characters), voice text and audio', query: ContentListQuerySchema, responses: { 200: json('`{ data: [message] }`', CONTENT_EXAMPLE) } },
+
+  // Live events
+  { method: 'get', path: '/api/events', tag: 'live', access: 'any', summary: 'Server-Sent Events: `report` and `outbox` changes as they happen; send Last-Event-ID to resume', query: EventsQuerySchema, responses: { 200: { description: 'text/event-stream; `event: resync` when too much was missed to catch up (reload lists)', contentType: 'text/event-stream', example: EVENTS_EXAMPLE } } },
+
+  // Phone simulator (404 when SIMULATOR_ENABLED is false, the default in production)
+  { method: 'get', path: '/api/simulator', tag: 'simulator', access: 'any', summary: 'The hotline number and the phones a trainer can act as', query: SimulatorInfoQuerySchema, responses: { 200: json('Numbers', SIMULATOR_INFO_EXAMPLE) }, errors: ['not_found'] },
+  { method: 'post', path: '/api/simulator/sms', tag: 'simulator', access: 'any', summary: 'Send an SMS from a phone: posted to the real /webhooks/twilio/sms with a valid signature', body: { schema: SimulatorSmsBodySchema, contentTypes: [JSON_TYPE] }, bodyExample: { from: '+85512000201', body: 'mine near my house in Mongkol Borei' }, responses: { 202: json('Accepted by the webhook', { messageSid: 'SM0123456789abcdef0123456789abcdef' }) }, errors: ['not_found'] },
+  { method: 'get', path: '/api/simulator/conversation', tag: 'simulator', access: 'any', summary: 'What a phone sent and was sent (replies, alerts, updates, campaign messages, calls), in order', query: SimulatorConversationQuerySchema, responses: { 200: json('`{ data: [item], nextCursor }`', SIMULATOR_CONVERSATION_EXAMPLE) }, errors: ['not_found'] },
+  { method: 'post', path: '/api/simulator/call', tag: 'simulator', access: 'any', summary: 'Call the hotline, or press keys in a call: posted to the real voice webhooks, TwiML read back as prompts', body: { schema: SimulatorCallBodySchema, contentTypes: [JSON_TYPE] }, bodyExample: { from: '+85512000201', callSid: 'CA0123456789abcdef0123456789abcdef', next: '/webhooks/twilio/voice/step?s=menu.main&t=1', digits: '1' }, responses: { 200: json('The next turn of the call', SIMULATOR_CALL_EXAMPLE) }, errors: ['not_found'] },
 ];
 
 export const API_OPERATIONS: readonly ApiOperation[] = [...ops, ...VICTIMS_OPERATIONS];

@@ -10,10 +10,10 @@ const SRC = resolve(import.meta.dirname, '../../src');
 
 /** Highest first. The order is the code's: each tier lists who it serves, and nothing below calls back up. */
 const LAYERS: readonly (readonly string[])[] = [
-  // Entry points nothing else imports: Twilio webhooks, health and metrics, demo data.
-  // The API description reads every feature's schemas, so it sits with the other edges.
+  // Entry points nothing else imports: Twilio webhooks, health and metrics, demo data, and the trainers' phone
+  // simulator (which only posts to the webhooks over HTTP). The API description reads every feature's schemas.
   ['openapi'],
-  ['webhooks', 'ops', 'demo'],
+  ['webhooks', 'ops', 'demo', 'simulator'],
   // Every inbound SMS, stored and then handed to the feature it is for; the voice hotline's calls.
   ['inbound', 'ivr'],
   // Hazard reports: intake, dialogue, lifecycle, and the team commands that change a report's status.
@@ -25,8 +25,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ['subscribers'],
   // Reference data: the gazetteer and country facts; the risk-education content library.
   ['districts', 'content'],
-  // Everything anyone is sent, queued, paced and retried.
-  ['outbox'],
+  // Everything anyone is sent, queued, paced and retried; the console's live events (read from rows that
+  // triggers write, so no feature has to call them).
+  ['outbox', 'live'],
   // Console users, sessions and sign-in, and the admin routes for users, API keys and the audit trail.
   ['accounts'],
   // The provider (all of Twilio), the job scheduler, API keys and roles.
