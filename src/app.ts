@@ -17,6 +17,7 @@ import { createCampaignsRouter } from './campaigns/campaigns.routes.js';
 import { createAudioRouter } from './campaigns/audio.routes.js';
 import { createRecordingLinkRouter } from './ivr/recording-link.routes.js';
 import { createOpenApiRouter } from './openapi/openapi.routes.js';
+import { createConsoleRouter } from './console/console.routes.js';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -69,6 +70,8 @@ export function createApp(ctx: AppContext): Express {
   api.use('/teams', createTeamsRouter(ctx));
   api.use('/campaigns', createCampaignsRouter(ctx));
   app.use('/api', requireContentType('application/json', 'application/geo+json', 'text/csv', 'text/plain', 'application/csv'), api);
+  // The web console at `/` (web/dist), after the API so no console path can shadow an API one.
+  app.use(createConsoleRouter({ tileUrl: ctx.config.consoleTileUrl }));
 
   app.use(notFound());
   app.use(errorHandler());

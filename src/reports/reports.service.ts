@@ -111,6 +111,8 @@ export async function reportDetail(prisma: DbOrTx, id: number, caller: Pick<ApiC
     locale: report.locale,
     channel: report.channel,
     mediaUrls: report.mediaUrls,
+    // A voice report's recording: the same short link its alert carries (GET /r/<token> redirects to it).
+    recordingLink: report.recordingLink,
     location: {
       ...base.location,
       confidence: report.locationConfidence,
