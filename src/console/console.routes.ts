@@ -60,9 +60,9 @@ export function createConsoleRouter(opts: ConsoleOptions = {}): Router {
   // Read once: the build does not change under a running service (a rebuild needs a restart to be served).
   const index = existsSync(indexFile)
     ? readFileSync(indexFile, 'utf8').replace(
-        '<head>',
+        '</head>',
         // The tile layer's setting travels in the page itself: no inline script, no extra request.
-        `<head>\n    <meta name="hazardline-tile-url" content="${escapeAttr(opts.tileUrl ?? '')}">`,
+        `  <meta name="hazardline-tile-url" content="${escapeAttr(opts.tileUrl ?? '')}">\n  </head>`,
       )
     : null;
 

@@ -54,9 +54,10 @@ export function PageTitle({ children, actions }: { children: ReactNode; actions?
   );
 }
 
-export function formatDate(v: string | null | undefined, lang: string): string {
+/** A date and time in the viewer's language; in `timeZone` when given (a campaign's own zone), else the browser's. */
+export function formatDate(v: string | null | undefined, lang: string, timeZone?: string | null): string {
   if (!v) return '—';
-  return new Date(v).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' });
+  return new Date(v).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) });
 }
 
 /** "3 h 12 min" style age, in the viewer's units. */

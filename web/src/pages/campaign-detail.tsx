@@ -69,7 +69,7 @@ export function CampaignDetailPage({ id }: { id: number }) {
       <p><Link href="/campaigns">← {t('campaigns.title')}</Link></p>
       <p className="summary">
         <span className={`pill s-${c.status}`}>{t(`campaignStatus.${c.status}` as Key)}</span> · {c.channel.toUpperCase()} ·{' '}
-        {s.cron ? `${describeCron(s.cron, t)} (${s.cron}, ${s.timezone})` : `${formatDate(s.at, lang)} (${s.timezone ?? ''})`}
+        {s.cron ? `${describeCron(s.cron, t)} (${s.cron}, ${s.timezone})` : `${formatDate(s.at, lang, s.timezone)} (${s.timezone ?? ''})`}
       </p>
       <div className="toolbar">
         {(ACTIONS[c.status] ?? []).map((a) => (
@@ -86,7 +86,7 @@ export function CampaignDetailPage({ id }: { id: number }) {
         <dt>{t('builder.message')}</dt><dd>{c.message ?? t('builder.custom')}</dd>
         <dt>{t('builder.quietHours')}</dt><dd>{c.quietHours ? `${c.quietHours.start}–${c.quietHours.end}` : '—'}</dd>
         <dt>{t('builder.cap')}</dt><dd>{c.maxPerSubscriberPerWeek ?? '—'}</dd>
-        <dt>{t('campaigns.nextRun')}</dt><dd>{c.upcoming.length ? c.upcoming.map((u) => formatDate(u, lang)).join(' · ') : '—'}</dd>
+        <dt>{t('campaigns.nextRun')}</dt><dd>{c.upcoming.length ? c.upcoming.map((u) => formatDate(u, lang, s.timezone)).join(' · ') : '—'}</dd>
       </dl>
 
       <section aria-labelledby="preview-h">
