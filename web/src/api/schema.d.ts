@@ -3107,6 +3107,7 @@ export interface operations {
                     };
                     assignee?: string | null;
                     note?: string;
+                    duplicateOf?: number;
                 };
             };
         };

@@ -7,7 +7,7 @@ import { ErrorBox, Loading, PageTitle, formatAge, formatDate, useNow } from '../
 import { useI18n, type Key } from '../i18n/i18n';
 import { Link } from '../router';
 
-type Patch = { status?: string; assignee?: string | null; note?: string };
+type Patch = { status?: string; assignee?: string | null; note?: string; duplicateOf?: number };
 
 export function ReportDetailPage({ id }: { id: number }) {
   const { t, lang } = useI18n();
@@ -169,7 +169,7 @@ function Actions({ report, teams, teamName, patch }: { report: ReportDetail; tea
         <button type="submit">{t('report.assign')}</button>
       </form>
       {report.allowedTransitions.includes('duplicate') && (
-        <form onSubmit={submit(() => patch({ status: 'duplicate', note: t('report.dupNote', { id: dupOf }) }, t('report.markedDuplicate')))}>
+        <form onSubmit={submit(() => patch({ status: 'duplicate', duplicateOf: Number(dupOf) }, t('report.markedDuplicate')))}>
           <label>
             {t('report.duplicateOfPick')}
             <select value={dupOf} onChange={(e) => setDupOf(e.target.value)} required>
