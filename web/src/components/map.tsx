@@ -45,7 +45,8 @@ export function MapView({ points = [], highlight = [], label, testId, onSelect }
 
   useEffect(() => {
     if (!el.current) return;
-    const m = L.map(el.current, { center: [13.4, 103.5], zoom: 7, attributionControl: Boolean(tileUrl()) });
+    // No zoom animation: a page left mid-animation would otherwise run Leaflet's frame on a removed map.
+    const m = L.map(el.current, { center: [13.4, 103.5], zoom: 7, attributionControl: Boolean(tileUrl()), zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false });
     map.current = m;
     const url = tileUrl();
     if (url) L.tileLayer(url, { maxZoom: 18, attribution: 'Map tiles' }).addTo(m);
@@ -61,7 +62,7 @@ export function MapView({ points = [], highlight = [], label, testId, onSelect }
           })
           .addTo(m);
         base.current.bringToBack();
-        if (!fitted.current && fc.features.length) m.fitBounds(base.current.getBounds(), { padding: [8, 8] });
+        if (!fitted.current && fc.features.length) m.fitBounds(base.current.getBounds(), { padding: [8, 8], animate: false });
       },
       () => {},
     );
@@ -88,7 +89,7 @@ export function MapView({ points = [], highlight = [], label, testId, onSelect }
     }
     if (points.length && map.current) {
       fitted.current = true;
-      map.current.fitBounds(L.latLngBounds(points.map((p) => [p.lat, p.lon] as [number, number])).pad(0.3), { maxZoom: 11 });
+      map.current.fitBounds(L.latLngBounds(points.map((p) => [p.lat, p.lon] as [number, number])).pad(0.3), { maxZoom: 11, animate: false });
     }
   }, [points, onSelect]);
 

@@ -123,7 +123,7 @@ function Actions({ report, teams, teamName, patch }: { report: ReportDetail; tea
     const district = report.location.districtPcode ?? undefined;
     client
       .GET('/api/reports', { params: { query: { ...(district ? { district } : {}), limit: 30 } as never } })
-      .then((r) => setCandidates((((r.data as Page<Report> | undefined)?.data) ?? []).filter((x) => x.id !== report.id)), () => {});
+      .then((r) => setCandidates((((r.data as Page<Report> | undefined)?.data) ?? []).filter((x) => x.id !== report.id && x.status !== 'duplicate')), () => {});
   }, [report.id, report.location.districtPcode]);
 
   const submit = (fn: () => Promise<void>) => (e: FormEvent) => {
