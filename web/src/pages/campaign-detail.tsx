@@ -98,7 +98,7 @@ export function CampaignDetailPage({ id }: { id: number }) {
               {t('campaigns.recipients', { n: preview.recipients })}
               {preview.cost && <> · {t('campaigns.cost', { cost: preview.cost.total.toFixed(2), currency: preview.cost.currency, parts: preview.cost.segments })}</>}
             </p>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <caption>{t('campaigns.previewCaption')}</caption>
                 <thead>

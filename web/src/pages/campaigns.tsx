@@ -49,7 +49,7 @@ export function CampaignsPage() {
         <button type="submit">{t('common.search')}</button>
       </form>
       <ErrorBox error={error} />
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="cards">
           <caption>{t('campaigns.caption')}</caption>
           <thead>

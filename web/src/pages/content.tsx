@@ -21,7 +21,7 @@ export function ContentPage() {
         <section key={m.id} className="panel" aria-labelledby={`msg-${m.id}`}>
           <h2 id={`msg-${m.id}`}>{m.id} · {m.title}</h2>
           <p className="muted">{[m.topic, m.channels.join(', ')].filter(Boolean).join(' · ')}</p>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <caption>{t('content.caption', { id: m.id })}</caption>
               <thead><tr><th scope="col">{t('common.language')}</th><th scope="col">SMS</th><th scope="col">{t('content.encoding')}</th><th scope="col">{t('campaigns.partsCol')}</th><th scope="col">{t('content.audio')}</th></tr></thead>

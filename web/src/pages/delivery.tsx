@@ -58,7 +58,7 @@ export function DeliveryPage() {
       </form>
       <div role="status" className="saved">{done}</div>
       <ErrorBox error={error} />
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="cards">
           <caption>{t('delivery.caption')}</caption>
           <thead>

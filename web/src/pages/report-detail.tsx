@@ -201,7 +201,7 @@ function Alerts({ report, teamName }: { report: ReportDetail; teamName: (id: num
   return (
     <section aria-labelledby="alerts-h">
       <h2 id="alerts-h">{t('report.alerts')}</h2>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table>
           <caption>{t('report.alertsCaption')}</caption>
           <thead><tr><th scope="col">#</th><th scope="col">{t('report.team')}</th><th scope="col">{t('report.state')}</th><th scope="col">{t('report.step')}</th><th scope="col">{t('reports.waitingAck')}</th><th scope="col">{t('report.ackedBy')}</th></tr></thead>
@@ -233,7 +233,7 @@ function Messages({ report }: { report: ReportDetail }) {
   return (
     <section aria-labelledby="messages-h">
       <h2 id="messages-h">{t('report.messages')}</h2>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table>
           <caption>{t('report.messagesCaption')}</caption>
           <thead><tr><th scope="col">{t('common.time')}</th><th scope="col">{t('report.direction')}</th><th scope="col">{t('report.number')}</th><th scope="col">{t('report.body')}</th><th scope="col">{t('reports.status')}</th></tr></thead>

@@ -141,7 +141,7 @@ export function ReportsPage() {
       </form>
       <ErrorBox error={error} />
       <div className="split">
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="cards">
             <caption>{t('reports.queue', { n: sorted.length })}</caption>
             <thead>

@@ -3,7 +3,7 @@ import { request } from '../api/http';
 import { ErrorBox, PageTitle } from '../components/common';
 import { LanguageSwitcher } from '../components/layout';
 import { useI18n } from '../i18n/i18n';
-import { Link, navigate, useLocation } from '../router';
+import { navigate, useLocation } from '../router';
 import { useSession } from '../session';
 
 export function SignInPage() {
@@ -54,7 +54,7 @@ export function SignInPage() {
           {t('signin.submit')}
         </button>
       </form>
-      <p className="muted"><Link href="/api/docs">{t('signin.apiDocs')}</Link></p>
+      <p className="muted"><a href="/api/docs">{t('signin.apiDocs')}</a></p>
     </main>
   );
 }

@@ -54,7 +54,7 @@ export function SubscribersPage() {
         <button type="submit">{t('common.search')}</button>
       </form>
       <ErrorBox error={error} />
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="cards">
           <caption>{t('subscribers.caption')}</caption>
           <thead>
@@ -117,7 +117,7 @@ function ImportForm({ onDone }: { onDone: () => void }) {
         <div role="status">
           <p>{t('subscribers.result', { total: result.total, created: result.created, updated: result.updated, unchanged: result.unchanged, bad: result.errors.length })}</p>
           {result.errors.length > 0 && (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <caption>{t('subscribers.badRows')}</caption>
                 <thead><tr><th scope="col">{t('subscribers.row')}</th><th scope="col">{t('report.number')}</th><th scope="col">{t('subscribers.column')}</th><th scope="col">{t('subscribers.reason')}</th></tr></thead>

@@ -45,7 +45,7 @@ export function TeamsPage() {
       <PageTitle actions={<button type="button" className="primary" onClick={() => setDraft(empty())}>{t('teams.new')}</button>}>{t('teams.title')}</PageTitle>
       <ErrorBox error={error} />
       <div className="split">
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="cards">
             <caption>{t('teams.caption')}</caption>
             <thead><tr><th scope="col">{t('teams.name')}</th><th scope="col">{t('teams.coverage')}</th><th scope="col">{t('teams.onCall')}</th><th scope="col">{t('teams.webhook')}</th><th scope="col"><span className="sr-only">{t('common.actions')}</span></th></tr></thead>

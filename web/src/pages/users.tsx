@@ -64,7 +64,7 @@ function Users() {
       <h2 id="users-h">{t('users.users')}</h2>
       <div role="status" className="saved">{done}</div>
       <ErrorBox error={error} />
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="cards">
           <caption>{t('users.caption')}</caption>
           <thead><tr><th scope="col">{t('users.name')}</th><th scope="col">{t('users.email')}</th><th scope="col">{t('users.role')}</th><th scope="col">{t('users.provinces')}</th><th scope="col">{t('users.lastSignIn')}</th><th scope="col">{t('common.actions')}</th></tr></thead>
@@ -169,7 +169,7 @@ function Keys() {
           <button type="button" onClick={() => setSecret(null)}>{t('keys.hide')}</button>
         </div>
       )}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="cards">
           <caption>{t('keys.caption')}</caption>
           <thead><tr><th scope="col">{t('users.name')}</th><th scope="col">{t('users.role')}</th><th scope="col">{t('keys.prefix')}</th><th scope="col">{t('keys.lastUsed')}</th><th scope="col">{t('reports.status')}</th><th scope="col"><span className="sr-only">{t('common.actions')}</span></th></tr></thead>
