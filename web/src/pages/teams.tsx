@@ -33,6 +33,17 @@ export function TeamsPage() {
   }, []);
 
   const team = teams.find((x) => x.id === selected);
+  const setActive = async (x: Team, active: boolean) => {
+    setError(null);
+    try {
+      // Deleting a team deactivates it (its history stays); a PATCH brings it back.
+      if (active) await unwrap(client.PATCH('/api/teams/{id}', { params: { path: { id: String(x.id) } }, body: { active: true } as never }));
+      else await unwrap(client.DELETE('/api/teams/{id}', { params: { path: { id: String(x.id) } } }));
+      await load();
+    } catch (e) {
+      setError(e);
+    }
+  };
   const edit = (x: Team) =>
     setDraft({
       id: x.id, name: x.name, organisation: x.organisation ?? '', coverage: x.coverages.map((c) => c.pcode),
@@ -61,7 +72,12 @@ export function TeamsPage() {
                     <ol>{[...x.contacts].sort((a, b) => a.position - b.position).map((c) => <li key={c.id}>{c.name} · {c.phone}</li>)}</ol>
                   </td>
                   <td data-label={t('teams.webhook')}>{x.webhookUrl ?? '—'}</td>
-                  <td><button type="button" onClick={() => edit(x)}>{t('common.edit')}</button></td>
+                  <td>
+                    <button type="button" onClick={() => edit(x)}>{t('common.edit')}</button>{' '}
+                    <button type="button" className={x.active ? 'danger' : ''} onClick={() => void setActive(x, !x.active)}>
+                      {x.active ? t('teams.deactivate') : t('teams.reactivate')}
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
