@@ -66,7 +66,8 @@ export const PAGES_BY_ROLE: Record<Role, string[]> = {
   admin: ['reports', 'campaigns', 'subscribers', 'teams', 'delivery', 'content', 'simulator', 'users'],
   educator: ['campaigns', 'subscribers', 'content', 'simulator'],
   coordinator: ['reports', 'teams', 'delivery', 'content', 'simulator'],
-  victim_assistance: ['content', 'simulator'],
+  // Issue 12's role: the library is not open to it (GET /api/content), the simulator is.
+  victim_assistance: ['simulator'],
 };
 
 export function pagesFor(role: Role | undefined): string[] {

@@ -1,14 +1,16 @@
 // A Leaflet map over the district boundaries (GET /api/districts/boundaries), so it works with no internet and
 // no WebGL; an online tile layer only when the service sets CONSOLE_TILE_URL (a <meta> in the page).
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import L from 'leaflet';
 import type { FeatureCollection } from 'geojson';
 import { request } from '../api/http';
 
 export interface MapPoint {
   id: number;
-  lat: number;
-  lon: number;
+  /** A GPS fix; without one the point sits inside its district's boundary (pcode). */
+  lat?: number | null;
+  lon?: number | null;
+  pcode?: string | null;
   label: string;
   color?: string;
   href?: string;
@@ -40,6 +42,8 @@ export function MapView({ points = [], highlight = [], label, testId, onSelect }
   const base = useRef<L.GeoJSON | null>(null);
   const markers = useRef<L.LayerGroup | null>(null);
   const fitted = useRef(false);
+  // Where a point without coordinates goes: the centre of its district's boundary, once loaded.
+  const [centres, setCentres] = useState<Map<string, L.LatLng>>(new Map());
   const hl = useRef<string[]>(highlight);
   hl.current = highlight;
 
@@ -62,6 +66,12 @@ export function MapView({ points = [], highlight = [], label, testId, onSelect }
           })
           .addTo(m);
         base.current.bringToBack();
+        const found = new Map<string, L.LatLng>();
+        base.current.eachLayer((layer) => {
+          const p = (layer as L.Layer & { feature?: { properties?: Props } }).feature?.properties;
+          if (p && 'getBounds' in layer) found.set(p.pcode, (layer as L.Polygon).getBounds().getCenter());
+        });
+        setCentres(found);
         if (!fitted.current && fc.features.length) m.fitBounds(base.current.getBounds(), { padding: [8, 8], animate: false });
       },
       () => {},
@@ -81,19 +91,36 @@ export function MapView({ points = [], highlight = [], label, testId, onSelect }
     const group = markers.current;
     if (!group) return;
     group.clearLayers();
+    const placed: [number, number][] = [];
+    const perDistrict = new Map<string, number>();
     for (const p of points) {
-      const marker = L.circleMarker([p.lat, p.lon], { radius: 8, color: '#222', weight: 1.5, fillColor: p.color ?? '#c0392b', fillOpacity: 0.9 });
+      const nth = p.pcode ? (perDistrict.get(p.pcode) ?? 0) : 0;
+      if (p.pcode) perDistrict.set(p.pcode, nth + 1);
+      const at = positionOf(p, centres, nth);
+      if (!at) continue;
+      placed.push(at);
+      const marker = L.circleMarker(at, { radius: 8, color: '#222', weight: 1.5, fillColor: p.color ?? '#c0392b', fillOpacity: 0.9 });
       marker.bindTooltip(p.label);
       if (onSelect) marker.on('click', () => onSelect(p.id));
       group.addLayer(marker);
     }
-    if (points.length && map.current) {
+    if (placed.length && map.current) {
       fitted.current = true;
-      map.current.fitBounds(L.latLngBounds(points.map((p) => [p.lat, p.lon] as [number, number])).pad(0.3), { maxZoom: 11, animate: false });
+      map.current.fitBounds(L.latLngBounds(placed).pad(0.3), { maxZoom: 11, animate: false });
     }
-  }, [points, onSelect]);
+  }, [points, onSelect, centres]);
 
   return <div ref={el} className="map" role="region" aria-label={label} data-testid={testId} />;
+}
+
+/** A GPS fix, else near its district's centre: reports of one district fan out on a small spiral so each stays clickable. */
+function positionOf(p: MapPoint, centres: Map<string, L.LatLng>, nth: number): [number, number] | null {
+  if (typeof p.lat === 'number' && typeof p.lon === 'number') return [p.lat, p.lon];
+  const c = p.pcode ? centres.get(p.pcode) : undefined;
+  if (!c) return null;
+  const angle = nth * 2.39996;
+  const r = 0.012 * Math.sqrt(nth);
+  return [c.lat + r * Math.sin(angle), c.lng + r * Math.cos(angle)];
 }
 
 interface Props {

@@ -1,8 +1,8 @@
 // The triage queue: open reports first by priority, their age and how long they have waited for a team's
-// ACK, filters, live updates, and a map of the same reports over the district boundaries.
+// ACK, filters, live updates, and a map of the same reports over the district boundaries (a report without a
+// GPS fix is drawn inside its district).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { FeatureCollection, Point } from 'geojson';
-import { client, qs, request, unwrap } from '../api/http';
+import { client, unwrap } from '../api/http';
 import { PRIORITIES, REPORT_STATUSES, type Page, type Report } from '../api/types';
 import { ErrorBox, PageTitle, formatAge, useNow } from '../components/common';
 import { MapView, type MapPoint } from '../components/map';
@@ -33,6 +33,17 @@ function queryOf(f: Filters) {
   };
 }
 
+function toPoint(r: Report): MapPoint {
+  return {
+    id: r.id,
+    lat: r.location.lat,
+    lon: r.location.lon,
+    pcode: r.location.districtPcode,
+    label: `#${r.id} · ${r.priority} · ${r.status}`,
+    color: PRIORITY_COLOR[r.priority] ?? '#555',
+  };
+}
+
 export function ReportsPage() {
   const { t } = useI18n();
   const now = useNow(1000);
@@ -51,18 +62,8 @@ export function ReportsPage() {
       setRows(page.data);
       setCursor(page.nextCursor);
       setError(null);
-      const fc = await request<FeatureCollection<Point | null, { id: number; priority: string; status: string; original_text: string }>>('GET', `/api/reports/export${qs({ ...q, format: 'geojson' })}`);
-      setPoints(
-        fc.features
-          .filter((x) => x.geometry)
-          .map((x) => ({
-            id: x.properties.id,
-            lon: x.geometry!.coordinates[0]!,
-            lat: x.geometry!.coordinates[1]!,
-            label: `#${x.properties.id} · ${x.properties.priority} · ${x.properties.status}`,
-            color: PRIORITY_COLOR[x.properties.priority] ?? '#555',
-          })),
-      );
+      // The map shows the rows of the table: no export call (each is audited and carries full numbers).
+      setPoints(page.data.map(toPoint));
     } catch (e) {
       setError(e);
     }
@@ -77,6 +78,7 @@ export function ReportsPage() {
     try {
       const page = await unwrap<Page<Report>>(client.GET('/api/reports', { params: { query: { ...queryOf(filters), limit: 100, cursor } as never } }));
       setRows((r) => [...r, ...page.data]);
+      setPoints((p) => [...p, ...page.data.map(toPoint)]);
       setCursor(page.nextCursor);
     } catch (e) {
       setError(e);
