@@ -22,6 +22,8 @@ export interface Report {
   location: { lat: number | null; lon: number | null; accuracyM: number | null; source: string | null; text: string | null; adminPcode: string | null; districtPcode: string | null; provincePcode: string | null };
   teamId: number | null; assignee: string | null; duplicateOfId: number | null;
   createdAt: string; acknowledgedAt: string | null; closedAt: string | null;
+  /** In the list: when the oldest alert still waiting for a team's ACK was sent (null: none waiting). */
+  alertOpenSince?: string | null;
 }
 export interface ReportAlert {
   id: number; teamId: number; contactId: number | null; state: string; step: number;

@@ -11,7 +11,6 @@ import { Link, navigate } from '../router';
 import { useLiveEvents } from '../live';
 
 const OPEN = ['received', 'triaged', 'dispatched', 'acknowledged', 'verified', 'tasked'];
-const WAITING = ['received', 'triaged', 'dispatched'];
 const PRIORITY_RANK: Record<string, number> = { critical: 0, high: 1, normal: 2, low: 3 };
 export const PRIORITY_COLOR: Record<string, string> = { critical: '#8e0000', high: '#c0392b', normal: '#d68910', low: '#2e86c1' };
 
@@ -166,7 +165,7 @@ export function ReportsPage() {
                   <td data-label={t('reports.district')}>{r.location.districtPcode ?? r.location.text ?? '—'}</td>
                   <td data-label={t('reports.age')}>{formatAge(r.createdAt, now)}</td>
                   <td data-label={t('reports.waitingAck')}>
-                    {WAITING.includes(r.status) && !r.acknowledgedAt ? <span className="timer">{formatAge(r.createdAt, now)}</span> : '—'}
+                    {r.alertOpenSince ? <span className="timer">{formatAge(r.alertOpenSince, now)}</span> : '—'}
                   </td>
                   <td data-label={t('reports.words')} className="excerpt">{r.originalText.slice(0, 80)}</td>
                 </tr>
