@@ -22,7 +22,9 @@ export async function withDatabase<T>(fn: (db: Database, config: Config) => Prom
     if (err instanceof Error && /is in use by process/.test(err.message)) {
       console.error(
         `${err.message}\n\nThe service is running on the embedded database (${config.dataDir}). Stop it (Ctrl-C) and run this ` +
-          'command again, or, to manage API keys while it runs, use the admin key from ADMIN_API_KEY with the HTTP API.',
+          'command again. While it runs, API keys can be created and revoked in the console (Users and API keys page, ' +
+          `${config.publicBaseUrl}/users), where an admin also manages users and resets passwords; or use the admin key from ` +
+          'ADMIN_API_KEY with the HTTP API.',
       );
       process.exit(75); // EX_TEMPFAIL: try again once the service is stopped
     }

@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { AppContext } from './context.js';
 import { errorHandler, notFound, requestId, requireContentType } from './lib/http.js';
-import { authenticate } from './auth/auth.middleware.js';
+import { authenticate } from './accounts/authenticate.js';
 import { createOpsRouter } from './ops/ops.routes.js';
 import { createTwilioWebhookRouter } from './webhooks/twilio.routes.js';
 import { createVoiceOutRouter } from './webhooks/voice-out.routes.js';
@@ -18,6 +18,11 @@ import { createAudioRouter } from './campaigns/audio.routes.js';
 import { createRecordingLinkRouter } from './ivr/recording-link.routes.js';
 import { createOpenApiRouter } from './openapi/openapi.routes.js';
 import { createConsoleRouter } from './console/console.routes.js';
+import { createPublicSessionRouter, createSessionRouter } from './accounts/session.routes.js';
+import { createUsersRouter } from './accounts/users.routes.js';
+import { createKeysRouter } from './accounts/keys.routes.js';
+import { createAuditRouter } from './accounts/audit.routes.js';
+import { createVictimsRouter } from './victims/victims.routes.js';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -59,9 +64,15 @@ export function createApp(ctx: AppContext): Express {
 
   // The contract and its reference page are public: an integrator reads them before having a key.
   app.use('/api', createOpenApiRouter());
+  // Signing in and the first-run setup come before there is a session or a key.
+  app.use('/api', createPublicSessionRouter(ctx));
 
   const api = express.Router();
   api.use(authenticate(ctx));
+  api.use('/session', createSessionRouter(ctx));
+  api.use('/users', createUsersRouter(ctx));
+  api.use('/keys', createKeysRouter(ctx));
+  api.use('/audit', createAuditRouter(ctx));
   api.use('/subscribers', createSubscribersRouter(ctx));
   api.use('/districts', createDistrictsRouter(ctx));
   api.use('/outbox', createOutboxRouter(ctx));
@@ -69,6 +80,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/reports', createReportsRouter(ctx));
   api.use('/teams', createTeamsRouter(ctx));
   api.use('/campaigns', createCampaignsRouter(ctx));
+  api.use('/victims', createVictimsRouter(ctx));
   app.use('/api', requireContentType('application/json', 'application/geo+json', 'text/csv', 'text/plain', 'application/csv'), api);
   // The web console at `/` (web/dist), after the API so no console path can shadow an API one.
   app.use(createConsoleRouter({ tileUrl: ctx.config.consoleTileUrl }));

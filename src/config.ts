@@ -197,6 +197,17 @@ const ConfigSchema = z
     VOICE_CALLBACK_ON_MISSED: optionalString.pipe(bool.optional()),
     VOICE_CALLBACK_WINDOW_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
 
+    // Victim assistance (src/victims/): follow-up check-ins after a referral, days after it was made.
+    VA_FOLLOWUP_DAYS: z
+      .string()
+      .trim()
+      .default('3,14,90,365')
+      .transform((v) => (v === '' ? [] : v.split(',').map((d) => Number(d.trim()))))
+      .pipe(z.array(z.number().int('must be whole days, e.g. 3,14,90,365').min(1).max(3650)).max(12)),
+    VA_FOLLOWUP_RETRY_HOURS: z.coerce.number().min(1).max(24 * 30).default(48),
+    VA_FOLLOWUP_CRON: z.string().default('*/5 * * * *'),
+    VA_QUIET_HOURS: z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM, e.g. 20:00-07:00').default('20:00-07:00'),
+
     JSON_BODY_LIMIT: z.string().default('100kb'),
     IMPORT_BODY_LIMIT: z.string().default('20mb'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
@@ -326,6 +337,15 @@ function toConfig(env: z.output<typeof ConfigSchema>) {
     },
     /** The console map's online tile layer; undefined = boundaries only (works with no internet). */
     consoleTileUrl: env.CONSOLE_TILE_URL,
+    victims: {
+      /** Days after a referral on which its survivor or family is asked how it went. */
+      followUpDays: env.VA_FOLLOWUP_DAYS,
+      /** An unanswered check-in is sent once more after this many hours; then a task for the focal point. */
+      followUpRetryHours: env.VA_FOLLOWUP_RETRY_HOURS,
+      followUpCron: env.VA_FOLLOWUP_CRON,
+      quietStart: env.VA_QUIET_HOURS.slice(0, 5),
+      quietEnd: env.VA_QUIET_HOURS.slice(6),
+    },
     jsonBodyLimit: env.JSON_BODY_LIMIT,
     importBodyLimit: env.IMPORT_BODY_LIMIT,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -11,7 +11,9 @@ import { seedDemo } from './demo/seed-demo.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { createEscalationJob } from './reports/escalation-job.js';
 import { createCampaignJob } from './campaigns/campaign-job.js';
+import { createFollowUpJob } from './victims/follow-up-job.js';
 import { ensureFallbackCoordinator } from './alerts/fallback-coordinator.js';
+import { announceFirstRun } from './accounts/first-run.js';
 
 async function main() {
   let config;
@@ -50,7 +52,7 @@ async function main() {
   await ensureFallbackCoordinator(ctx);
   const dispatcher = createDispatcher(ctx);
   const inboundWorker = createInboundWorkerFor(ctx);
-  const scheduler = createScheduler(ctx, [createEscalationJob(ctx), createCampaignJob(ctx)]);
+  const scheduler = createScheduler(ctx, [createEscalationJob(ctx), createCampaignJob(ctx), createFollowUpJob(ctx)]);
 
   const app = createApp(ctx);
   const server: Server = await new Promise((resolve) => {
@@ -65,6 +67,8 @@ async function main() {
       resolve(s);
     });
   });
+  // After "listening", so the setup link is the last thing a new user sees.
+  await announceFirstRun(ctx);
   if (config.outbox.enabled) dispatcher.start();
   if (config.inbound.enabled) inboundWorker.start();
   scheduler.start();

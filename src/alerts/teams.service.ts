@@ -72,7 +72,7 @@ export async function createTeam(ctx: Ctx, body: CreateTeamBody, caller: ApiCall
     });
     await audit(tx, {
       actor: caller.name,
-      actorType: 'api_key',
+      actorType: caller.actorType ?? 'api_key',
       action: 'team.create',
       entity: 'team',
       entityId: created.id,
@@ -120,7 +120,7 @@ export async function updateTeam(ctx: Ctx, id: number, body: UpdateTeamBody, cal
 
     await audit(tx, {
       actor: caller.name,
-      actorType: 'api_key',
+      actorType: caller.actorType ?? 'api_key',
       action: 'team.update',
       entity: 'team',
       entityId: id,
@@ -144,7 +144,7 @@ export async function deactivateTeam(ctx: Ctx, id: number, caller: ApiCaller): P
     if (!team) throw new AppError('not_found', `Team ${id} does not exist`);
     if (!team.active) return;
     await tx.clearanceTeam.update({ where: { id }, data: { active: false } });
-    await audit(tx, { actor: caller.name, actorType: 'api_key', action: 'team.delete', entity: 'team', entityId: id, requestId: caller.requestId });
+    await audit(tx, { actor: caller.name, actorType: caller.actorType ?? 'api_key', action: 'team.delete', entity: 'team', entityId: id, requestId: caller.requestId });
   });
 }
 

@@ -4,7 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../lib/db.js';
 import type { Role } from '../generated/prisma/enums.js';
 
-export const ROLES = ['admin', 'educator', 'coordinator'] as const;
+export const ROLES = ['admin', 'educator', 'coordinator', 'victim_assistance'] as const;
 
 export function hashKey(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');

@@ -1,17 +1,27 @@
-// Who called the API, as services stamp it into audit rows and histories: the key's name, its role and the
-// request id. Services take this plain value and never see `req`; the routes build it with callerOf.
+// Who called the API, as services stamp it into audit rows and histories: the key's name or the signed-in
+// user's email, its role and the request id. Services take this plain value and never see `req`; the routes
+// build it with callerOf.
 import type { Request } from 'express';
 import type { Role } from '../generated/prisma/enums.js';
 
 export interface ApiCaller {
   name: string;
   requestId: string;
-  /** Absent for callers that are not an API key (scripts, tests): treated as the least trusted. */
+  /** Absent for callers that are not an API key or a user (scripts, tests): treated as the least trusted. */
   role?: Role;
+  /** A console user (session), an API key, or the command line; absent in tests. */
+  actorType?: 'api_key' | 'user' | 'cli';
+  /** Provinces a coordinator is limited to; absent or empty = all. */
+  provinces?: string[];
 }
 
 export function callerOf(req: Request): ApiCaller {
-  return { name: req.auth?.name ?? 'unknown', requestId: String(req.id), ...(req.auth ? { role: req.auth.role } : {}) };
+  const auth = req.auth;
+  return {
+    name: auth?.name ?? 'unknown',
+    requestId: String(req.id),
+    ...(auth ? { role: auth.role, actorType: auth.userId === null ? 'api_key' : 'user', provinces: auth.provinces } : {}),
+  };
 }
 
 /**

@@ -83,7 +83,7 @@ export async function controlCampaign(ctx: Ctx, id: number, action: Action, acto
     const updated = await tx.campaign.update({ where: { id }, data });
     await audit(tx, {
       actor: actor.name,
-      actorType: 'api_key',
+      actorType: actor.actorType ?? 'api_key',
       action: `campaign.${action}`,
       entity: 'campaign',
       entityId: id,

@@ -90,7 +90,7 @@ export async function createCampaign(ctx: Ctx, body: CreateCampaignBody, actor: 
     });
     await audit(tx, {
       actor: actor.name,
-      actorType: 'api_key',
+      actorType: actor.actorType ?? 'api_key',
       action: 'campaign.create',
       entity: 'campaign',
       entityId: c.id,

@@ -39,7 +39,24 @@ export async function seedDemo(prisma: Db, log: Logger): Promise<void> {
     });
     log.info('demo clearance team created (fake phone numbers; the dev transport sends nothing)');
   }
+  if ((await prisma.vaServiceProvider.count()) === 0) {
+    await prisma.vaServiceProvider.createMany({ data: DEMO_PROVIDERS });
+    log.info({ providers: DEMO_PROVIDERS.length }, 'demo victim-assistance providers created (marked demo; fake phone numbers)');
+  }
 }
+
+const DEMO_NOTE = 'Demo data: confirm the name, phone, services and opening hours with the centre and the national authority (CMAA) before referring anyone.';
+
+/**
+ * Provincial physical rehabilitation centres of the kind Handicap International (Humanity & Inclusion) has
+ * supported in Cambodia, for trying referrals. Every one is marked demo, with fake phone numbers.
+ */
+export const DEMO_PROVIDERS = [
+  { name: 'Physical Rehabilitation Centre, Kampong Cham (demo)', organisation: 'Humanity & Inclusion (demo)', provincePcode: '03', serviceType: 'physical_rehabilitation', phone: '+85512000301', language: 'km', openingHours: 'Mon–Fri 07:30–11:30, 14:00–17:00', demo: true, notes: DEMO_NOTE },
+  { name: 'Physical Rehabilitation Centre, Tbong Khmum (demo)', organisation: 'Humanity & Inclusion (demo)', provincePcode: '25', serviceType: 'physical_rehabilitation', phone: '+85512000302', language: 'km', openingHours: 'Mon–Fri 07:30–11:30, 14:00–17:00', demo: true, notes: DEMO_NOTE },
+  { name: 'Physical Rehabilitation Centre, Battambang (demo)', organisation: 'Battambang PRC (demo)', provincePcode: '02', serviceType: 'physical_rehabilitation', phone: '+85512000303', language: 'km', openingHours: 'Mon–Fri 07:30–11:30, 14:00–17:00', demo: true, notes: DEMO_NOTE },
+  { name: 'Provincial Referral Hospital, Banteay Meanchey (demo)', organisation: 'Provincial Health Department (demo)', provincePcode: '01', serviceType: 'emergency_medical', phone: '+85512000304', language: 'km', openingHours: '24 hours', demo: true, notes: DEMO_NOTE },
+];
 
 // Also on an install that has the demo gazetteer from before boundaries existed. The P-codes are real, so an
 // operator's own Cambodian gazetteer takes them too; one of another country takes none, and that is no error.

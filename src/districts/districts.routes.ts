@@ -60,7 +60,7 @@ export function createDistrictsRouter(ctx: AppContext) {
       ctx.places.invalidate();
       await audit(ctx.prisma, {
         actor: req.auth!.name,
-        actorType: 'api_key',
+        actorType: req.auth!.userId === null ? 'api_key' : 'user',
         action: 'gazetteer.import',
         details: { country, units: result.units, created: result.created, updated: result.updated, errors: result.errors.length },
         requestId: req.id,
@@ -84,7 +84,7 @@ export function createDistrictsRouter(ctx: AppContext) {
       await ctx.boundaries.reload();
       await audit(ctx.prisma, {
         actor: req.auth!.name,
-        actorType: 'api_key',
+        actorType: req.auth!.userId === null ? 'api_key' : 'user',
         action: 'gazetteer.import_boundaries',
         details: { source: source ?? null, imported: result.imported, created: result.created, updated: result.updated, errors: result.errors.length },
         requestId: req.id,

@@ -67,7 +67,7 @@ export function createInboundRouter(ctx: AppContext) {
     const row = await ctx.prisma.inboundMessage.findUnique({ where: { id } });
     if (!row) throw new AppError('not_found', `Inbound message ${id} does not exist`);
     if (updated.count === 0) throw new AppError('unprocessable', `Only failed messages can be retried; ${id} is ${row.state}`);
-    await audit(ctx.prisma, { actor: req.auth!.name, actorType: 'api_key', action: 'inbound.retry', entity: 'inbound', entityId: id, requestId: req.id });
+    await audit(ctx.prisma, { actor: req.auth!.name, actorType: req.auth!.userId === null ? 'api_key' : 'user', action: 'inbound.retry', entity: 'inbound', entityId: id, requestId: req.id });
     ctx.inbound.notify();
     res.json(serializeInbound(row));
   });
@@ -81,7 +81,7 @@ export function createInboundRouter(ctx: AppContext) {
     const row = await ctx.prisma.inboundMessage.findUnique({ where: { id } });
     if (!row) throw new AppError('not_found', `Inbound message ${id} does not exist`);
     if (updated.count === 0) throw new AppError('unprocessable', `Only failed messages are reviewed; ${id} is ${row.state}`);
-    await audit(ctx.prisma, { actor: req.auth!.name, actorType: 'api_key', action: 'inbound.review', entity: 'inbound', entityId: id, requestId: req.id });
+    await audit(ctx.prisma, { actor: req.auth!.name, actorType: req.auth!.userId === null ? 'api_key' : 'user', action: 'inbound.review', entity: 'inbound', entityId: id, requestId: req.id });
     res.json(serializeInbound(row));
   });
 

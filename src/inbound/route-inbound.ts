@@ -10,6 +10,7 @@ import { findOrCreateSubscriber } from '../subscribers/find-or-create.js';
 import { findTeamContact, handleTeamCommand, parseTeamCommand } from '../reports/team-commands.js';
 import { answerDialogue, createReport } from '../reports/intake.js';
 import { findFollowUpTarget, addFollowUp } from '../reports/follow-up.js';
+import { handleVictimsSms } from '../victims/sms-replies.js';
 
 export interface InboundOutcome {
   reply: string | null;
@@ -30,6 +31,10 @@ export async function routeInbound(
 ): Promise<InboundOutcome> {
   const { body, fromPhone } = msg;
   const now = ctx.clock.now();
+  // A provider's `REF 12 ACCEPT` or a survivor's "1/2/3" to a check-in: before keywords ("1" is also YES) and
+  // before a subscriber is made, so answering a check-in does not sign a survivor's family up for anything.
+  const va = await handleVictimsSms(ctx, tx, { body, fromPhone });
+  if (va) return { reply: va.reply, handledAs: va.handledAs, subscriberId: null, reportId: null, locale: va.locale };
   const kw = ctx.keywords.parse(body);
   const sub = fromPhone.startsWith('+') ? await findOrCreateSubscriber(ctx, tx, fromPhone, body, kw) : null;
   const locale = sub?.language ?? ctx.config.defaultLocale;

@@ -4,7 +4,7 @@ import type { DbOrTx } from './db.js';
 
 export interface AuditEntry {
   actor: string;
-  actorType: 'api_key' | 'sms' | 'voice' | 'system' | 'cli';
+  actorType: 'api_key' | 'user' | 'sms' | 'voice' | 'system' | 'cli';
   action: string;
   entity?: string;
   entityId?: string | number;

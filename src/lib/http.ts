@@ -11,7 +11,18 @@ declare global {
   namespace Express {
     interface Request {
       log: Logger;
-      auth?: { name: string; role: 'admin' | 'educator' | 'coordinator'; keyId: number | null };
+      auth?: {
+        /** The key's name, or the signed-in user's email: what services stamp as the actor. */
+        name: string;
+        role: 'admin' | 'educator' | 'coordinator' | 'victim_assistance';
+        keyId: number | null;
+        /** The signed-in user (session cookie); null for an API key. */
+        userId: number | null;
+        /** Provinces (P-codes) a coordinator is limited to; empty = all. Keys are never limited. */
+        provinces: string[];
+        /** The console session the request came with (sign-out, own password change). */
+        sessionId?: number;
+      };
     }
   }
 }
@@ -62,7 +73,12 @@ export function errorHandler(): ErrorRequestHandler {
       req.log?.error({ err }, 'error after response started');
       return;
     }
-    if (err instanceof AppError) return sendError(res, req, err.code, err.message, err.details);
+    if (err instanceof AppError) {
+      // A back-off says when to come back, in the header clients and proxies read as well as in the body.
+      const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (err.status === 429 && typeof retry === 'number') res.setHeader('Retry-After', String(retry));
+      return sendError(res, req, err.code, err.message, err.details);
+    }
     if (err instanceof ZodError) {
       return sendError(res, req, 'validation_failed', 'The request is not valid', err.issues.map(zodIssue));
     }

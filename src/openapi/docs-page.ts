@@ -1,5 +1,6 @@
 // GET /api/docs: the OpenAPI document as one plain HTML page (no scripts, no CDN, nothing fetched), for people
 // reading the API in a browser without internet. Built from the same document /api/openapi.json serves.
+import { roleText, type Access } from './registry.js';
 type Json = Record<string, unknown>;
 
 const esc = (v: unknown) =>
@@ -43,7 +44,7 @@ export function renderDocsPage(doc: Json): string {
       sections.push(`<section id="${esc(op.operationId)}">
 <h3><span class="m">${esc(method.toUpperCase())}</span> <code>${esc(path)}</code></h3>
 <p>${esc(op.summary)}</p>
-<p><strong>Roles:</strong> ${esc(Array.isArray(roles) ? ['admin', ...roles.filter((r) => r !== 'admin')].join(', ') : roles === 'twilio' ? 'Twilio signature (X-Twilio-Signature)' : roles === 'any' ? 'any API key' : 'public')}</p>
+<p><strong>Roles:</strong> ${esc(roles === 'twilio' ? 'Twilio signature (X-Twilio-Signature)' : roleText(roles as Access))}</p>
 ${params.length ? `<h4>Parameters</h4>${fieldsTable(params)}` : ''}
 ${bodyType ? `<h4>Body <code>${esc(Object.keys(content).join(', '))}</code></h4>${bodyRows.length ? fieldsTable(bodyRows) : `<p><code>${esc(typeOf(bodySchema))}</code></p>`}` : ''}
 <h4>Responses</h4><ul>${responses}</ul>

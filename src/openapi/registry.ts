@@ -5,8 +5,11 @@ import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../lib/errors.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
-/** Who may call: `public` (no credentials), `twilio` (a valid X-Twilio-Signature), `any` key, or the roles allowed. */
-export type Access = 'public' | 'twilio' | 'any' | readonly ('admin' | 'educator' | 'coordinator')[];
+/**
+ * Who may call: `public` (no credentials), `twilio` (a valid X-Twilio-Signature), `any` key or signed-in user,
+ * `session` (a signed-in console user only), or the roles allowed.
+ */
+export type Access = 'public' | 'twilio' | 'any' | 'session' | readonly ('admin' | 'educator' | 'coordinator' | 'victim_assistance')[];
 
 export interface ApiOperation {
   method: Method;
@@ -61,7 +64,8 @@ function templateParams(path: string, declared: JsonSchema[]): JsonSchema[] {
 export function roleText(access: Access): string {
   if (access === 'public') return 'public';
   if (access === 'twilio') return 'Twilio signature';
-  if (access === 'any') return 'any API key';
+  if (access === 'any') return 'any signed-in user or API key';
+  if (access === 'session') return 'a signed-in user (session cookie)';
   return ['admin', ...access.filter((r) => r !== 'admin')].join(', ');
 }
 
@@ -74,7 +78,9 @@ export const ERROR_EXAMPLE = {
 function errorResponses(op: ApiOperation): Record<string, JsonSchema> {
   const codes = new Set<ErrorCode>(op.access === 'twilio' ? ['invalid_signature', 'validation_failed', 'internal', 'unavailable'] : op.access === 'public' ? [] : API_ERRORS);
   for (const c of op.errors ?? []) codes.add(c);
-  if (op.access === 'any') codes.delete('forbidden');
+  if (op.access === 'any' || op.access === 'session') codes.delete('forbidden');
+  // A state-changing call with the session cookie needs X-CSRF-Token.
+  if (op.method !== 'get' && op.access !== 'public' && op.access !== 'twilio') codes.add('csrf_failed');
   if (op.body?.contentTypes.some((t) => t.includes('json'))) codes.add('invalid_json');
   if (op.body) { codes.add('unsupported_media_type'); codes.add('payload_too_large'); }
   const byStatus = new Map<number, ErrorCode[]>();
@@ -90,7 +96,8 @@ function errorResponses(op: ApiOperation): Record<string, JsonSchema> {
 function securityOf(access: Access): JsonSchema[] {
   if (access === 'public') return [];
   if (access === 'twilio') return [{ twilioSignature: [] }];
-  return [{ bearerAuth: [] }];
+  if (access === 'session') return [{ sessionCookie: [] }];
+  return [{ bearerAuth: [] }, { sessionCookie: [] }];
 }
 
 export function buildOpenApiDocument(ops: readonly ApiOperation[], info: { version: string }): JsonSchema {
@@ -142,6 +149,10 @@ export function buildOpenApiDocument(ops: readonly ApiOperation[], info: { versi
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`. Keys have a role: admin, educator or coordinator.' },
+        sessionCookie: {
+          type: 'apiKey', in: 'cookie', name: 'hl_session',
+          description: 'The console session (POST /api/session sets it; HttpOnly, SameSite=Strict). Every request with it other than GET/HEAD/OPTIONS must also send `X-CSRF-Token: <csrfToken from the session response>`, or it is 403 csrf_failed.',
+        },
         twilioSignature: {
           type: 'apiKey', in: 'header', name: 'X-Twilio-Signature',
           description: "Twilio's HMAC-SHA1 of the public URL and the form fields with the account's auth token; an unsigned or badly signed post gets 403 invalid_signature.",

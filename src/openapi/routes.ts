@@ -13,6 +13,11 @@ import { CreateTeamBodySchema, ListTeamsQuerySchema, TeamIdSchema, UpdateTeamBod
 import { CampaignIdSchema, CreateCampaignBodySchema, ListCampaignsQuerySchema } from '../campaigns/campaigns.schemas.js';
 import { InboundSmsSchema, StatusCallbackQuerySchema, StatusCallbackSchema, VoiceCallSchema, VoiceStepQuerySchema } from '../webhooks/twilio.schemas.js';
 import { InboundCallStatusSchema, OutboundCallQuerySchema, OutboundCallSchema } from '../webhooks/voice-out.schemas.js';
+import {
+  AuditQuerySchema, ChangePasswordBodySchema, CreateKeyBodySchema, CreateUserBodySchema, KeyIdSchema, ResetPasswordBodySchema,
+  SetupBodySchema, SignInBodySchema, UpdateUserBodySchema, UserIdSchema,
+} from '../accounts/accounts.schemas.js';
+import { VICTIMS_OPERATIONS } from './victims-routes.js';
 
 const JSON_TYPE = 'application/json';
 const FORM = ['application/x-www-form-urlencoded'] as const;
@@ -23,6 +28,9 @@ const GeoJsonBodySchema = z
   .looseObject({ type: z.literal('FeatureCollection'), features: z.array(z.looseObject({ type: z.literal('Feature') })) })
   .describe('A GeoJSON FeatureCollection of admin-unit polygons');
 const page = (what: string) => json(`${what}: \`{ data: [...], nextCursor }\` (pass nextCursor as ?cursor= for the next page)`);
+
+const USER_EXAMPLE = { id: 1, email: 'ops@example.org', phone: null, name: 'Sokha', role: 'coordinator', provinces: ['01'], disabled: false, createdAt: '2026-01-01T00:00:00.000Z', lastSignInAt: null };
+const SESSION_EXAMPLE = { user: USER_EXAMPLE, csrfToken: 'k3…', expiresAt: '2026-01-01T12:00:00.000Z' };
 
 const ops: ApiOperation[] = [
   // Operations
@@ -46,6 +54,22 @@ const ops: ApiOperation[] = [
   { method: 'post', path: '/webhooks/twilio/voice/status', tag: 'webhooks', access: 'twilio', summary: "An inbound call's status: its end (missed calls are called back)", body: { schema: InboundCallStatusSchema, contentTypes: FORM }, responses: { 204: { description: 'Recorded' } } },
   { method: 'post', path: '/webhooks/twilio/voice/out/answer', tag: 'webhooks', access: 'twilio', summary: 'TwiML of a campaign or alert call we placed, once answered', query: OutboundCallQuerySchema, body: { schema: OutboundCallSchema, contentTypes: FORM }, responses: { 200: TWIML } },
   { method: 'post', path: '/webhooks/twilio/voice/out/menu', tag: 'webhooks', access: 'twilio', summary: 'The key the listener pressed at the end of a call we placed', query: OutboundCallQuerySchema, body: { schema: OutboundCallSchema, contentTypes: FORM }, responses: { 200: TWIML } },
+
+  // Accounts: console sign-in, first-run setup, users, API keys, the audit trail
+  { method: 'get', path: '/api/session', tag: 'accounts', access: 'session', summary: 'The signed-in user, the CSRF token for changes, and when the session ends', responses: { 200: json('`{ user, csrfToken, expiresAt }`', SESSION_EXAMPLE) } },
+  { method: 'post', path: '/api/session', tag: 'accounts', access: 'public', summary: 'Sign in with email (or phone) and password: sets the HttpOnly session cookie hl_session', body: { schema: SignInBodySchema, contentTypes: [JSON_TYPE] }, responses: { 200: json('`{ user, csrfToken, expiresAt }` and Set-Cookie', SESSION_EXAMPLE) }, errors: ['validation_failed', 'invalid_credentials', 'forbidden', 'csrf_failed', 'too_many_attempts'] },
+  { method: 'delete', path: '/api/session', tag: 'accounts', access: 'session', summary: 'Sign out: the session ends and the cookie is cleared', responses: { 204: { description: 'Signed out' } } },
+  { method: 'post', path: '/api/session/password', tag: 'accounts', access: 'session', summary: "Change one's own password (other sessions end)", body: { schema: ChangePasswordBodySchema, contentTypes: [JSON_TYPE] }, responses: { 204: { description: 'Changed' } }, errors: ['forbidden', 'too_many_attempts'] },
+  { method: 'get', path: '/api/setup', tag: 'accounts', access: 'public', summary: 'Whether the first administrator still has to be created', responses: { 200: json('`{ needed }`', { needed: true }) } },
+  { method: 'post', path: '/api/setup', tag: 'accounts', access: 'public', summary: 'Create the first administrator with the one-time setup token printed at start-up; signs in', body: { schema: SetupBodySchema, contentTypes: [JSON_TYPE] }, responses: { 201: json('`{ user, csrfToken, expiresAt }` and Set-Cookie', SESSION_EXAMPLE) }, errors: ['validation_failed', 'setup_token_invalid', 'conflict', 'csrf_failed'] },
+  { method: 'get', path: '/api/users', tag: 'accounts', access: ['admin'], summary: 'List console users', responses: { 200: json('`{ data: [user] }`', { data: [USER_EXAMPLE] }) } },
+  { method: 'post', path: '/api/users', tag: 'accounts', access: ['admin'], summary: 'Create a user (role, optional phone and provinces for a coordinator)', body: { schema: CreateUserBodySchema, contentTypes: [JSON_TYPE] }, responses: { 201: json('The user', USER_EXAMPLE) }, errors: ['conflict', 'unprocessable'] },
+  { method: 'patch', path: '/api/users/{id}', tag: 'accounts', access: ['admin'], summary: 'Change a user: name, role, phone, provinces, disabled (disabling ends their sessions)', params: UserIdSchema, body: { schema: UpdateUserBodySchema, contentTypes: [JSON_TYPE] }, responses: { 200: json('The user', USER_EXAMPLE) }, errors: ['not_found', 'conflict', 'unprocessable'] },
+  { method: 'post', path: '/api/users/{id}/password', tag: 'accounts', access: ['admin'], summary: "Reset a user's password: their sessions end and their sign-in back-off is cleared", params: UserIdSchema, body: { schema: ResetPasswordBodySchema, contentTypes: [JSON_TYPE] }, responses: { 204: { description: 'Reset' } }, errors: ['not_found'] },
+  { method: 'get', path: '/api/keys', tag: 'accounts', access: ['admin'], summary: 'List API keys (never their secrets)', responses: { 200: json('`{ data: [{ id, name, role, prefix, createdAt, lastUsedAt, revokedAt }] }`') } },
+  { method: 'post', path: '/api/keys', tag: 'accounts', access: ['admin'], summary: 'Create an API key: the secret is in this response only', body: { schema: CreateKeyBodySchema, contentTypes: [JSON_TYPE] }, responses: { 201: json('`{ id, name, role, prefix, secret }`') } },
+  { method: 'delete', path: '/api/keys/{id}', tag: 'accounts', access: ['admin'], summary: 'Revoke an API key', params: KeyIdSchema, responses: { 204: { description: 'Revoked' } }, errors: ['not_found'] },
+  { method: 'get', path: '/api/audit', tag: 'accounts', access: ['admin'], summary: 'The audit trail, newest first: sign-ins, user and key changes, imports, exports…', query: AuditQuerySchema, responses: { 200: page('Audit lines `{ id, at, actor, actorType, action, entity, entityId, details }`') } },
 
   // Districts
   { method: 'get', path: '/api/districts', tag: 'districts', access: 'any', summary: 'Gazetteer tree (depth 1–4) or flat list (level, parent), with active-subscriber counts', query: DistrictsListQuerySchema, responses: { 200: json('Admin units') } },
@@ -92,4 +116,4 @@ const ops: ApiOperation[] = [
   })),
 ];
 
-export const API_OPERATIONS: readonly ApiOperation[] = ops;
+export const API_OPERATIONS: readonly ApiOperation[] = [...ops, ...VICTIMS_OPERATIONS];

@@ -301,10 +301,15 @@ export class Dispatcher {
       return { ok: false, error: { kind: 'permanent', code: null, message: 'no webhook forwarder configured' } };
     }
     // The secret stays with the team, never in the outbox: looked up at send time.
+    // A victim-assistance provider's referral webhook (no alert) is signed with the provider's secret.
     const [team] = await this.prisma.$queryRaw<{ secret: string | null }[]>`
       SELECT t.webhook_secret AS secret FROM outbox o
       JOIN alerts a ON a.id = o.alert_id JOIN clearance_teams t ON t.id = a.team_id
-      WHERE o.id = ${row.id}`;
+      WHERE o.id = ${row.id}
+      UNION ALL
+      SELECT p.webhook_secret FROM outbox o JOIN va_service_providers p ON p.webhook_url = o.recipient
+      WHERE o.id = ${row.id} AND o.alert_id IS NULL AND o.dedupe_key LIKE 'va:referral:%' AND p.webhook_secret IS NOT NULL
+      LIMIT 1`;
     return this.forwarder.post({ url: row.recipient, body: row.body, secret: team?.secret ?? null });
   }
 }

@@ -19,6 +19,7 @@ export const PRIORITY: Record<OutboxKind, number> = {
   escalation: 10,
   call: 10,
   referral: 15,
+  follow_up: 30,
   alert_note: 25,
   report_update: 30,
   webhook: 30,

@@ -74,7 +74,7 @@ export function createOutboxRouter(ctx: AppContext) {
     if (updated.count === 0) {
       throw new AppError('unprocessable', `Only failed or unknown messages can be retried; ${id} is ${row.status}`);
     }
-    await audit(ctx.prisma, { actor: req.auth!.name, actorType: 'api_key', action: 'outbox.retry', entity: 'outbox', entityId: id, requestId: req.id });
+    await audit(ctx.prisma, { actor: req.auth!.name, actorType: req.auth!.userId === null ? 'api_key' : 'user', action: 'outbox.retry', entity: 'outbox', entityId: id, requestId: req.id });
     ctx.outbox.notify();
     res.json(serializeOutbox(row));
   });

@@ -20,6 +20,8 @@ import { settle } from './dispatch.js';
 import { referVictimAssistance, rehabService } from './notify.js';
 import { countryFacts } from '../districts/countries.js';
 import { countryOfPhone, subscriberCountry } from '../subscribers/phone.js';
+import { countCasualties } from './parse/casualty-count.js';
+import { createCasualtyPlaceholders, placePlaceholders } from '../victims/placeholders.js';
 
 export interface ReportMessage {
   sub: Subscriber | null;
@@ -137,7 +139,11 @@ export async function createReport(ctx: AppContext, tx: Tx, msg: ReportMessage):
   if (!ask || report.priority === 'critical') report = await settle(ctx, tx, report, loc.adminLevel, ctx.clock.now());
   // Only casualties need the country (its emergency number and services): no lookup for other reports.
   const country = report.casualties ? await reporterCountry(tx, msg, loc.country) : undefined;
-  if (report.casualties) await referVictimAssistance(ctx, tx, report, await placeName(tx, report), country);
+  if (report.casualties) {
+    await referVictimAssistance(ctx, tx, report, await placeName(tx, report), country);
+    // One casualty record per person the text counts, for the victim-assistance focal point to complete.
+    await createCasualtyPlaceholders(tx, report, countCasualties(msg.text, ctx.vocabulary).people);
+  }
   return {
     reply: replyFor(ctx, report, { ask: ask ? 'askLocation' : undefined, country }),
     handledAs: ask ? 'report:ask_location' : 'report',
@@ -169,6 +175,7 @@ export async function answerDialogue(ctx: AppContext, tx: Tx, report: HazardRepo
       mediaUrls: [...((report.mediaUrls as string[]) ?? []), ...parsed.mediaUrls],
     },
   });
+  if (found && updated.casualties) await placePlaceholders(tx, updated);
   if (updated.status === 'triaged') {
     updated = await settle(ctx, tx, updated, found ? loc.adminLevel : null, ctx.clock.now());
   } else if (found) {

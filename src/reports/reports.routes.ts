@@ -16,20 +16,20 @@ export function createReportsRouter(ctx: AppContext) {
   router.use(requireRole('coordinator'));
 
   router.get('/', async (req, res) => {
-    res.json(await listReports(ctx, ListReportsQuerySchema.parse(req.query)));
+    res.json(await listReports(ctx, ListReportsQuerySchema.parse(req.query), callerOf(req).provinces));
   });
 
   // Before /:id, which would take "export" for a (bad) report number.
   router.get('/export', async (req, res) => {
     const { format: name, hxl, ...filters } = ExportReportsQuerySchema.parse(req.query);
     // Filters are checked (unknown P-code → 422) before the first byte, while an error can still be a status.
-    const where = await reportWhere(ctx.prisma, filters);
     const caller = callerOf(req);
+    const where = await reportWhere(ctx.prisma, filters, caller.provinces);
     const revealPhone = seesReporterPhone(caller);
     const format = exportFormat(name, { hxl, revealPhone });
     await audit(ctx.prisma, {
       actor: caller.name,
-      actorType: 'api_key',
+      actorType: caller.actorType ?? 'api_key',
       action: 'report.export',
       entity: 'report',
       details: {

@@ -43,9 +43,18 @@ export function serializeReport(r: HazardReport, opts: { maskPhone: boolean }) {
   };
 }
 
+/**
+ * A coordinator limited to provinces sees the reports whose district P-code starts with one of them (P-codes
+ * nest: district 0102 is in province 01). Empty = no limit (admins, API keys, unlimited coordinators).
+ */
+export function withinProvinces(districtPcode: string | null, provinces: readonly string[] = []): boolean {
+  return provinces.length === 0 || (districtPcode !== null && provinces.some((p) => districtPcode.startsWith(p)));
+}
+
 /** The WHERE for the list and the export. Throws 422 for a P-code the gazetteer does not know. */
-export async function reportWhere(prisma: DbOrTx, f: ReportFilters): Promise<Prisma.HazardReportWhereInput> {
+export async function reportWhere(prisma: DbOrTx, f: ReportFilters, provinces: readonly string[] = []): Promise<Prisma.HazardReportWhereInput> {
   const and: Prisma.HazardReportWhereInput[] = [];
+  if (provinces.length) and.push({ OR: provinces.map((p) => ({ districtPcode: { startsWith: p } })) });
   if (f.status) and.push({ status: { in: f.status } });
   if (f.priority) and.push({ priority: { in: f.priority } });
   if (f.team !== undefined) and.push({ teamId: f.team });
@@ -73,8 +82,8 @@ async function placeFilter(prisma: DbOrTx, pcode: string): Promise<Prisma.Hazard
   }
 }
 
-export async function listReports(ctx: Pick<AppContext, 'prisma'>, q: ListReportsQuery) {
-  const where = await reportWhere(ctx.prisma, q);
+export async function listReports(ctx: Pick<AppContext, 'prisma'>, q: ListReportsQuery, provinces: readonly string[] = []) {
+  const where = await reportWhere(ctx.prisma, q, provinces);
   const rows = await ctx.prisma.hazardReport.findMany({
     // Newest first; one row more than asked tells whether there is a next page without a count query.
     where: q.cursor === undefined ? where : { AND: [where, { id: { lt: q.cursor } }] },
@@ -150,9 +159,11 @@ export async function reportDetail(prisma: DbOrTx, id: number, caller: Pick<ApiC
 /** The detail read is audited: it shows a villager's phone number to the caller. */
 export async function getReport(ctx: Pick<AppContext, 'prisma'>, id: number, caller: ApiCaller) {
   const detail = await reportDetail(ctx.prisma, id, caller);
+  // Outside the caller's provinces it does not exist for them (404, not 403: no probing for numbers).
+  if (!withinProvinces(detail.location.districtPcode, caller.provinces)) throw new AppError('not_found', `Report ${id} does not exist`);
   await audit(ctx.prisma, {
     actor: caller.name,
-    actorType: 'api_key',
+    actorType: caller.actorType ?? 'api_key',
     action: 'report.read',
     entity: 'report',
     entityId: id,

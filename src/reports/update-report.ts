@@ -12,12 +12,12 @@ import { ancestry } from '../districts/ancestry.js';
 import { unitOfPoint } from '../districts/locate-point.js';
 import type { BoundaryLookup } from '../districts/boundary-index.js';
 import { noteToTeam } from '../alerts/note-duplicate.js';
-import { apiActor, type Actor } from '../lib/actor.js';
+import { apiActor, userActor, type Actor } from '../lib/actor.js';
 import { CLOSED, isOpen } from '../lib/report-status.js';
 import { addNote, changeStatus } from './lifecycle.js';
 import { notifyReporter } from './notify.js';
 import type { ApiCaller } from '../auth/caller.js';
-import { reportDetail } from './reports.service.js';
+import { reportDetail, withinProvinces } from './reports.service.js';
 import type { UpdateReportBody } from './reports.schemas.js';
 
 type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'clock' | 'log' | 'outbox' | 'boundaries'>;
@@ -31,7 +31,7 @@ const LOCATION_FIELDS = [
 type LocationFields = Pick<HazardReport, (typeof LOCATION_FIELDS)[number]>;
 
 export async function updateReport(ctx: Ctx, id: number, body: UpdateReportBody, caller: ApiCaller) {
-  const actor = apiActor(caller.name);
+  const actor = caller.actorType === 'user' ? userActor(caller.name) : apiActor(caller.name);
   const now = ctx.clock.now();
   let queued = false;
   // Outside the transaction: a first load must not wait behind it on PGlite's one connection.
@@ -41,6 +41,7 @@ export async function updateReport(ctx: Ctx, id: number, body: UpdateReportBody,
     const [locked] = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM hazard_reports WHERE id = ${id} FOR UPDATE`;
     if (!locked) throw new AppError('not_found', `Report ${id} does not exist`);
     const before = await tx.hazardReport.findUniqueOrThrow({ where: { id } });
+    if (!withinProvinces(before.districtPcode, caller.provinces)) throw new AppError('not_found', `Report ${id} does not exist`);
     const fields: string[] = [];
     const fieldEvent = (field: string, from: unknown, to: unknown) =>
       tx.reportEvent.create({
@@ -98,7 +99,7 @@ export async function updateReport(ctx: Ctx, id: number, body: UpdateReportBody,
     if (status || fields.length) {
       await audit(tx, {
         actor: caller.name,
-        actorType: 'api_key',
+        actorType: caller.actorType ?? 'api_key',
         action: 'report.update',
         entity: 'report',
         entityId: id,

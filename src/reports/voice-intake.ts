@@ -16,6 +16,7 @@ import { placeName } from '../alerts/route-report.js';
 import { triage } from './triage.js';
 import { addNote, changeStatus } from './lifecycle.js';
 import { settle } from './dispatch.js';
+import { createCasualtyPlaceholders } from '../victims/placeholders.js';
 import { referVictimAssistance } from './notify.js';
 
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'clock' | 'log'>;
@@ -102,7 +103,11 @@ export async function settleVoiceReport(ctx: Ctx, tx: Tx, reportId: number, why:
   await addNote(tx, reportId, SYSTEM, `voice call: ${why}`, now, 'dialogue');
   const adminLevel = ready.adminPcode ? (await ancestry(tx, ready.adminPcode))[0]?.level ?? null : null;
   const settled = ready.status === 'triaged' ? await settle(ctx, tx, ready, adminLevel, now) : ready;
-  if (settled.casualties) await referVictimAssistance(ctx, tx, settled, await placeName(tx, settled));
+  if (settled.casualties) {
+    await referVictimAssistance(ctx, tx, settled, await placeName(tx, settled));
+    // A hotline answer says whether someone is hurt, not how many: one placeholder to complete.
+    await createCasualtyPlaceholders(tx, settled, ['unknown']);
+  }
   return settled;
 }
 

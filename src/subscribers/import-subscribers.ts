@@ -66,7 +66,7 @@ export async function importSubscribers(ctx: Ctx, csv: string, actor: ApiCaller)
   const { errors, ...counts } = result;
   await audit(ctx.prisma, {
     actor: actor.name,
-    actorType: 'api_key',
+    actorType: actor.actorType ?? 'api_key',
     action: 'subscriber.import',
     entity: 'subscriber',
     details: { ...counts, errors: errors.length },

@@ -136,7 +136,7 @@ export async function createSubscriber(
     });
     await audit(tx, {
       actor: actor.name,
-      actorType: 'api_key',
+      actorType: actor.actorType ?? 'api_key',
       action: 'subscriber.create',
       entity: 'subscriber',
       entityId: created.id,

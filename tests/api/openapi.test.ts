@@ -129,6 +129,7 @@ describe('the OpenAPI document', () => {
     expect(d.components.schemas.Error.properties.error.properties.code.enum.sort()).toEqual(Object.keys(ERROR_STATUS).sort());
     expect(d.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(d.components.securitySchemes.twilioSignature).toMatchObject({ type: 'apiKey', name: 'X-Twilio-Signature' });
+    expect(d.components.securitySchemes.sessionCookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'hl_session' });
     expect(doc.paths['/api/reports/{id}']!.patch!['x-roles']).toEqual(['coordinator']);
   });
 

@@ -21,13 +21,16 @@ const LAYERS: readonly (readonly string[])[] = [
   // Hazard reports: intake, dialogue, lifecycle, and the team commands that change a report's status.
   ['reports'],
   // What reaches people: alerts to clearance teams and their escalation; risk-education campaigns.
-  ['alerts', 'campaigns'],
+  // Victim assistance: casualty records, consent, referrals and follow-ups (reports create placeholders).
+  ['alerts', 'campaigns', 'victims'],
   // Subscribers (keywords, language, phone numbers: alerts normalise team contacts' numbers with them).
   ['subscribers'],
   // Reference data: the gazetteer and country facts; the risk-education content library.
   ['districts', 'content'],
   // Everything anyone is sent, queued, paced and retried.
   ['outbox'],
+  // Console users, sessions and sign-in, and the admin routes for users, API keys and the audit trail.
+  ['accounts'],
   // The provider (all of Twilio), the job scheduler, API keys and roles.
   ['messaging', 'jobs', 'auth'],
   // Shared plumbing.

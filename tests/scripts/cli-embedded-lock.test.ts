@@ -19,6 +19,7 @@ it('when the embedded database is in use by a running process, then `npm run key
     expect(run.status).toBe(75);
     expect(run.stderr).toContain(`is in use by process ${process.pid}`);
     expect(run.stderr).toContain('Stop it (Ctrl-C)');
+    expect(run.stderr).toContain('API keys can be created and revoked in the console (Users and API keys page');
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -86,7 +86,7 @@ const count = (re: RegExp, s: string): number => {
 };
 
 /** The negation that governs a casualty word, if any. */
-function negationOf(hit: VocabularyHit, negations: VocabularyHit[], text: string): VocabularyHit | null {
+export function negationOf(hit: VocabularyHit, negations: VocabularyHit[], text: string): VocabularyHit | null {
   for (const neg of negations) {
     // A phrase entry such as "nobody hurt" contains the casualty word itself.
     if (neg.start <= hit.start && neg.end >= hit.end) return neg;
