@@ -17,6 +17,7 @@ import { createCampaignsRouter } from './campaigns/campaigns.routes.js';
 import { createAudioRouter } from './campaigns/audio.routes.js';
 import { createRecordingLinkRouter } from './ivr/recording-link.routes.js';
 import { createOpenApiRouter } from './openapi/openapi.routes.js';
+import { createConsoleRouter } from './console/console.routes.js';
 import { createPublicSessionRouter, createSessionRouter } from './accounts/session.routes.js';
 import { createUsersRouter } from './accounts/users.routes.js';
 import { createKeysRouter } from './accounts/keys.routes.js';
@@ -87,6 +88,8 @@ export function createApp(ctx: AppContext): Express {
   api.use('/events', createEventsRouter(ctx));
   api.use('/simulator', createSimulatorRouter(ctx));
   app.use('/api', requireContentType('application/json', 'application/geo+json', 'text/csv', 'text/plain', 'application/csv'), api);
+  // The web console at `/` (web/dist), after the API so no console path can shadow an API one.
+  app.use(createConsoleRouter({ tileUrl: ctx.config.consoleTileUrl }));
 
   app.use(notFound());
   app.use(errorHandler());

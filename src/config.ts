@@ -173,6 +173,11 @@ const ConfigSchema = z
     REHAB_SERVICE: optionalString,
     REHAB_SERVICES: optionalString.pipe(jsonRecord.optional()),
     MAP_LINK_TEMPLATE: z.string().default('https://maps.google.com/?q={lat},{lon}'),
+    // An XYZ tile template for the console's map (https://tile.example.org/{z}/{x}/{y}.png); empty = offline map
+    // drawn from the district boundaries only.
+    CONSOLE_TILE_URL: optionalString.pipe(
+      z.string().regex(/^https:\/\/[A-Za-z0-9.-]+(:\d+)?\/\S*\{z\}\S*$/, 'must be an https URL template with {z}, {x} and {y}').optional(),
+    ),
 
     CAMPAIGN_CATCHUP_MINUTES: z.coerce.number().min(1).max(7 * 24 * 60).default(60),
     CAMPAIGN_HOTLINE: optionalString,
@@ -334,6 +339,8 @@ function toConfig(env: z.output<typeof ConfigSchema>) {
       /** A number called back is not called back again within this many minutes. */
       callbackWindowMinutes: env.VOICE_CALLBACK_WINDOW_MINUTES,
     },
+    /** The console map's online tile layer; undefined = boundaries only (works with no internet). */
+    consoleTileUrl: env.CONSOLE_TILE_URL,
     victims: {
       /** Days after a referral on which its survivor or family is asked how it went. */
       followUpDays: env.VA_FOLLOWUP_DAYS,

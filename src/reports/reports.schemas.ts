@@ -72,8 +72,11 @@ export const UpdateReportBodySchema = z
     // An empty name means "nobody", like null.
     assignee: z.string().trim().max(100).transform((v) => v || null).nullable().optional(),
     note: z.string().trim().min(1).max(1600).optional(),
+    /** The report this one repeats (with "status": "duplicate"); an original that is itself a duplicate stands for its own original. */
+    duplicateOf: z.number().int().min(1).max(2_147_483_647).optional(),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'send at least one of status, deviceClass, location, assignee, note' });
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'send at least one of status, deviceClass, location, assignee, note, duplicateOf' })
+  .refine((b) => b.duplicateOf === undefined || b.status === 'duplicate', { message: 'duplicateOf goes with "status": "duplicate"', path: ['duplicateOf'] });
 export type UpdateReportBody = z.infer<typeof UpdateReportBodySchema>;
 
 export { PcodeSchema, encodeCursor };

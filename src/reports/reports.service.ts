@@ -92,8 +92,13 @@ export async function listReports(ctx: Pick<AppContext, 'prisma'>, q: ListReport
   });
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
+  // The triage queue's "waiting for ACK" timer: since when the oldest alert still open was sent (one query).
+  const open = page.length
+    ? await ctx.prisma.alert.groupBy({ by: ['reportId'], where: { reportId: { in: page.map((r) => r.id) }, state: 'open' }, _min: { createdAt: true } })
+    : [];
+  const openSince = new Map(open.map((a) => [a.reportId, a._min.createdAt]));
   return {
-    data: page.map((r) => serializeReport(r, { maskPhone: true })),
+    data: page.map((r) => ({ ...serializeReport(r, { maskPhone: true }), alertOpenSince: openSince.get(r.id) ?? null })),
     nextCursor: rows.length > q.limit && last ? encodeCursor(last.id) : null,
   };
 }
@@ -120,6 +125,8 @@ export async function reportDetail(prisma: DbOrTx, id: number, caller: Pick<ApiC
     locale: report.locale,
     channel: report.channel,
     mediaUrls: report.mediaUrls,
+    // A voice report's recording: the same short link its alert carries (GET /r/<token> redirects to it).
+    recordingLink: report.recordingLink,
     location: {
       ...base.location,
       confidence: report.locationConfidence,

@@ -73,12 +73,19 @@ export async function updateReport(ctx: Ctx, id: number, body: UpdateReportBody,
     }
     let report = Object.keys(data).length ? await tx.hazardReport.update({ where: { id }, data }) : before;
 
+    const original = body.duplicateOf === undefined ? null : await originalOf(tx, id, body.duplicateOf);
     let status: { from: ReportStatus; to: ReportStatus } | null = null;
     if (body.status !== undefined && body.status !== before.status) {
-      const result = await changeStatus(tx, id, { to: body.status, actor, at: now });
+      const note = original === null ? null : `duplicate of #${original}`;
+      const result = await changeStatus(tx, id, { to: body.status, actor, at: now, note });
       report = result.after;
       status = { from: before.status, to: body.status };
       queued = (await applyStatusEffects(ctx, tx, report, body.status, actor, now)) || queued;
+    }
+    if (original !== null && original !== report.duplicateOfId) {
+      await fieldEvent('duplicateOf', report.duplicateOfId, original);
+      report = await tx.hazardReport.update({ where: { id }, data: { duplicateOfId: original } });
+      fields.push('duplicateOf');
     }
     if (locationChanged && isOpen(report) && (await tx.alert.count({ where: { reportId: id } })) > 0) {
       // The team on its way must hear that the place moved; a report not yet dispatched has nobody to tell.
@@ -126,6 +133,26 @@ async function applyStatusEffects(ctx: Ctx, tx: Tx, report: HazardReport, to: Re
     data: { status: 'cancelled', lastError: `report ${to} via API`, updatedAt: now },
   });
   return notified;
+}
+
+/**
+ * The report `duplicateOf` names, checked: not this one, existing, and when it is itself a duplicate, its own
+ * original (followed a few steps), so chains never form.
+ */
+async function originalOf(tx: Tx, id: number, duplicateOf: number): Promise<number> {
+  if (duplicateOf === id) throw new AppError('unprocessable', `Report ${id} cannot be a duplicate of itself`, { field: 'duplicateOf' });
+  type Link = { id: number; status: ReportStatus; duplicateOfId: number | null };
+  const find = (rid: number): Promise<Link | null> =>
+    tx.hazardReport.findUnique({ where: { id: rid }, select: { id: true, status: true, duplicateOfId: true } });
+  let original = await find(duplicateOf);
+  if (!original) throw new AppError('unprocessable', `Report ${duplicateOf} does not exist`, { field: 'duplicateOf' });
+  for (let i = 0; i < 10 && original.status === 'duplicate' && original.duplicateOfId !== null; i++) {
+    const next: Link | null = await find(original.duplicateOfId);
+    if (!next) break;
+    original = next;
+  }
+  if (original.id === id) throw new AppError('unprocessable', `Report ${duplicateOf} is a duplicate of report ${id} itself`, { field: 'duplicateOf' });
+  return original.id;
 }
 
 function pickLocation(r: HazardReport): LocationFields {

@@ -13,6 +13,8 @@ const LAYERS: readonly (readonly string[])[] = [
   // Entry points nothing else imports: Twilio webhooks, health and metrics, demo data, and the trainers' phone
   // simulator (which only posts to the webhooks over HTTP). The API description reads every feature's schemas.
   ['openapi'],
+  // The web console's static files and page fallback (web/dist); it imports no feature.
+  ['console'],
   ['webhooks', 'ops', 'demo', 'simulator'],
   // Every inbound SMS, stored and then handed to the feature it is for; the voice hotline's calls.
   ['inbound', 'ivr'],

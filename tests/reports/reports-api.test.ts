@@ -188,7 +188,7 @@ describe('GET /api/reports', () => {
         id: r.id, status: 'received', priority: 'high', priorityReasons: ['children'], deviceClass: 'uxo', casualties: true,
         contextFlags: ['school'], originalText: 'mine near the school', reporterPhone: '+855****5678',
         location: { lat: 13.49, lon: 102.97, accuracyM: 10, source: 'decimal', text: '13.49 102.97', adminPcode: '0102', districtPcode: '0102', provincePcode: '01' },
-        teamId: null, assignee: 'Sokha', duplicateOfId: null, createdAt: r.createdAt.toISOString(), acknowledgedAt: null, closedAt: null,
+        teamId: null, assignee: 'Sokha', duplicateOfId: null, createdAt: r.createdAt.toISOString(), acknowledgedAt: null, closedAt: null, alertOpenSince: null,
       }],
       nextCursor: null,
     });
