@@ -8,7 +8,7 @@ import {
 } from '../districts/districts.routes.js';
 import { OutboxIdSchema, OutboxListQuerySchema } from '../outbox/outbox.routes.js';
 import { InboundIdSchema, InboundListQuerySchema } from '../inbound/inbound.routes.js';
-import { ExportReportsQuerySchema, ListReportsQuerySchema, ReportIdSchema, UpdateReportBodySchema } from '../reports/reports.schemas.js';
+import { ExportReportsQuerySchema, ListReportsQuerySchema, MessageReporterBodySchema, ReportIdSchema, UpdateReportBodySchema } from '../reports/reports.schemas.js';
 import { CreateTeamBodySchema, ListTeamsQuerySchema, TeamIdSchema, UpdateTeamBodySchema } from '../alerts/teams.schemas.js';
 import { CampaignIdSchema, CreateCampaignBodySchema, ListCampaignsQuerySchema } from '../campaigns/campaigns.schemas.js';
 import { InboundSmsSchema, StatusCallbackQuerySchema, StatusCallbackSchema, VoiceCallSchema, VoiceStepQuerySchema } from '../webhooks/twilio.schemas.js';
@@ -104,6 +104,7 @@ const ops: ApiOperation[] = [
   { method: 'get', path: '/api/reports/export', tag: 'reports', access: ['coordinator'], summary: 'Export reports as GeoJSON or CSV with an HXL row (streamed)', query: ExportReportsQuerySchema, responses: { 200: { description: 'GeoJSON FeatureCollection or CSV', contentType: 'application/geo+json' } } },
   { method: 'get', path: '/api/reports/{id}', tag: 'reports', access: ['coordinator'], summary: 'One report with history, messages, duplicates, alerts, allowed transitions and parse', params: ReportIdSchema, responses: { 200: json('The report') }, errors: ['not_found'] },
   { method: 'patch', path: '/api/reports/{id}', tag: 'reports', access: ['coordinator'], summary: 'Change status, device class, location or assignee, or add a note', params: ReportIdSchema, body: { schema: UpdateReportBodySchema, contentTypes: [JSON_TYPE] }, bodyExample: { status: 'acknowledged', assignee: 'Team 3 (MAG)', note: 'Team on the way; villagers asked to keep away' }, responses: { 200: json('The report') }, errors: ['not_found', 'conflict', 'unprocessable'] },
+  { method: 'post', path: '/api/reports/{id}/messages', tag: 'reports', access: ['coordinator'], summary: "Send the reporter an SMS in the coordinator's own words (safety-checked, through the outbox, in the report's history)", params: ReportIdSchema, body: { schema: MessageReporterBodySchema, contentTypes: [JSON_TYPE] }, bodyExample: { text: 'The clearance team comes tomorrow at 9. Please keep everyone away from the place until then.' }, responses: { 201: json('Queued: the history event and the outbox row', { eventId: 41, outboxId: 977, encoding: 'GSM-7', segments: 1, status: 'pending' }) }, errors: ['not_found', 'unprocessable'] },
 
   // Teams
   { method: 'get', path: '/api/teams', tag: 'teams', access: ['coordinator'], summary: 'List clearance teams', query: ListTeamsQuerySchema, responses: { 200: json('`{ data: [team] }`') } },

@@ -6,7 +6,8 @@ import { requireRole } from '../auth/auth.middleware.js';
 import { callerOf, seesReporterPhone } from '../auth/caller.js';
 import { jsonBody, requireContentType } from '../lib/http.js';
 import { audit } from '../lib/audit.js';
-import { ExportReportsQuerySchema, ListReportsQuerySchema, ReportIdSchema, UpdateReportBodySchema } from './reports.schemas.js';
+import { ExportReportsQuerySchema, ListReportsQuerySchema, MessageReporterBodySchema, ReportIdSchema, UpdateReportBodySchema } from './reports.schemas.js';
+import { messageReporter } from './message-reporter.js';
 import { getReport, listReports, reportWhere } from './reports.service.js';
 import { updateReport } from './update-report.js';
 import { exportFormat, streamReports } from './export-reports.js';
@@ -66,6 +67,11 @@ export function createReportsRouter(ctx: AppContext) {
     const { id } = ReportIdSchema.parse(req.params);
     const body = UpdateReportBodySchema.parse(req.body);
     res.json(await updateReport(ctx, id, body, callerOf(req)));
+  });
+
+  router.post('/:id/messages', requireContentType('application/json'), jsonBody(ctx.config), async (req, res) => {
+    const { id } = ReportIdSchema.parse(req.params);
+    res.status(201).json(await messageReporter(ctx, id, MessageReporterBodySchema.parse(req.body), callerOf(req)));
   });
 
   return router;

@@ -80,3 +80,9 @@ export const UpdateReportBodySchema = z
 export type UpdateReportBody = z.infer<typeof UpdateReportBodySchema>;
 
 export { PcodeSchema, encodeCursor };
+
+/** POST /api/reports/:id/messages: a coordinator's own words to the reporter, sent by SMS through the outbox. */
+export const MessageReporterBodySchema = z.strictObject({
+  text: z.string().trim().min(1).max(1600),
+});
+export type MessageReporterBody = z.infer<typeof MessageReporterBodySchema>;

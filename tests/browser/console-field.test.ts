@@ -153,6 +153,11 @@ describe.skipIf(browserSkipReason)('console in Chromium: campaigns, live reports
     await queue.getByRole('button', { name: 'Acknowledge' }).click();
     await queue.getByText('Acknowledged.').waitFor();
     await expect.poll(() => queue.getByText('acknowledged', { exact: true }).count()).toBeGreaterThan(0);
+    // …and writes to the villager, who reads it in the simulator's thread.
+    await queue.getByLabel('Message to the reporter (SMS)').fill('The team comes tomorrow at 9. Keep everyone away until then.');
+    await queue.getByRole('button', { name: 'Send to the reporter' }).click();
+    await queue.getByText('Message queued for the reporter.').waitFor();
+    await sim.getByRole('list', { name: 'Conversation, oldest first' }).getByText('The team comes tomorrow at 9.').waitFor({ timeout: 15_000 });
     await expectAccessible(queue, 'report detail');
     await screenshot(queue, 'report-detail');
     await coordinator.context.close();

@@ -836,6 +836,26 @@ export interface paths {
         patch: operations["patchApiReportsById"];
         trace?: never;
     };
+    "/api/reports/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the reporter an SMS in the coordinator's own words (safety-checked, through the outbox, in the report's history)
+         * @description Access: admin, coordinator.
+         */
+        post: operations["postApiReportsByIdMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/teams": {
         parameters: {
             query?: never;
@@ -3561,6 +3581,66 @@ export interface operations {
             404: components["responses"]["Error"];
             /** @description Error: conflict */
             409: components["responses"]["Error"];
+            /** @description Error: payload_too_large */
+            413: components["responses"]["Error"];
+            /** @description Error: unsupported_media_type */
+            415: components["responses"]["Error"];
+            /** @description Error: unprocessable */
+            422: components["responses"]["Error"];
+            /** @description Error: internal */
+            500: components["responses"]["Error"];
+            /** @description Error: unavailable */
+            503: components["responses"]["Error"];
+        };
+    };
+    postApiReportsByIdMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "The clearance team comes tomorrow at 9. Please keep everyone away from the place until then."
+                 *     }
+                 */
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Queued: the history event and the outbox row */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "eventId": 41,
+                     *       "outboxId": 977,
+                     *       "encoding": "GSM-7",
+                     *       "segments": 1,
+                     *       "status": "pending"
+                     *     }
+                     */
+                    "application/json": unknown;
+                };
+            };
+            /** @description Error: validation_failed, invalid_json */
+            400: components["responses"]["Error"];
+            /** @description Error: unauthorized */
+            401: components["responses"]["Error"];
+            /** @description Error: forbidden, csrf_failed */
+            403: components["responses"]["Error"];
+            /** @description Error: not_found */
+            404: components["responses"]["Error"];
             /** @description Error: payload_too_large */
             413: components["responses"]["Error"];
             /** @description Error: unsupported_media_type */

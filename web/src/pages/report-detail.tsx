@@ -28,6 +28,21 @@ export function ReportDetailPage({ id }: { id: number }) {
     client.GET('/api/teams', { params: { query: {} } }).then((r) => setTeams(((r.data as { data?: Team[] } | undefined)?.data) ?? []), () => {});
   }, [load]);
 
+  // The coordinator's own words to the reporter: queued by the service (safety-checked), then shown in Messages.
+  const message = async (text: string): Promise<boolean> => {
+    setError(null);
+    setSaved('');
+    try {
+      await unwrap(client.POST('/api/reports/{id}/messages', { params: { path: { id: String(id) } }, body: { text } }));
+      setSaved(t('report.messageSent'));
+      await load();
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    }
+  };
+
   const patch = async (body: Patch, message: string) => {
     setError(null);
     setSaved('');
@@ -80,7 +95,7 @@ export function ReportDetailPage({ id }: { id: number }) {
           <h3>{t('report.parse')}</h3>
           {report.parse ? <pre className="parse">{JSON.stringify(report.parse, null, 2)}</pre> : <p>—</p>}
         </section>
-        <Actions report={report} teams={teams} teamName={teamName} patch={patch} />
+        <Actions report={report} teams={teams} teamName={teamName} patch={patch} message={message} />
       </div>
       <Alerts report={report} teamName={teamName} />
       <Messages report={report} />
@@ -107,13 +122,14 @@ function samePath(link: string): string {
   }
 }
 
-function Actions({ report, teams, teamName, patch }: { report: ReportDetail; teams: Team[]; teamName: (id: number | null) => string; patch: (b: Patch, msg: string) => Promise<void> }) {
+function Actions({ report, teams, teamName, patch, message }: { report: ReportDetail; teams: Team[]; teamName: (id: number | null) => string; patch: (b: Patch, msg: string) => Promise<void>; message: (text: string) => Promise<boolean> }) {
   const { t } = useI18n();
   const [status, setStatus] = useState('');
   const [statusNote, setStatusNote] = useState('');
   const [ackTeam, setAckTeam] = useState(String(report.teamId ?? report.alerts[0]?.teamId ?? teams[0]?.id ?? ''));
   const [assignee, setAssignee] = useState(report.assignee ?? '');
   const [note, setNote] = useState('');
+  const [text, setText] = useState('');
   const [dupOf, setDupOf] = useState('');
   const [candidates, setCandidates] = useState<Report[]>([]);
   const transitions = report.allowedTransitions.filter((s) => s !== 'duplicate');
@@ -190,6 +206,14 @@ function Actions({ report, teams, teamName, patch }: { report: ReportDetail; tea
           <textarea value={note} onChange={(e) => setNote(e.target.value)} maxLength={1600} required rows={3} />
         </label>
         <button type="submit">{t('report.addNote')}</button>
+      </form>
+      <form onSubmit={submit(async () => { if (await message(text.trim())) setText(''); })}>
+        <label>
+          {t('report.messageReporter')}
+          <textarea value={text} onChange={(e) => setText(e.target.value)} maxLength={1600} required rows={3} aria-describedby="msg-hint" />
+        </label>
+        <p id="msg-hint" className="muted">{t('report.messageHint')}</p>
+        <button type="submit">{t('report.sendMessage')}</button>
       </form>
     </section>
   );
