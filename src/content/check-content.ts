@@ -19,6 +19,7 @@ import {
   type ContentMessage,
   type LibraryProblem,
 } from './library.js';
+import { checkKeyedText, scanLocaleTexts } from './safety/scan-locales.js';
 
 export const DEFAULT_MAX_SEGMENTS = 3;
 /** Recordings this short are taken for placeholders: no safety message can be said in 2 seconds. */
@@ -46,7 +47,9 @@ export type FindingCode =
   | 'bad-audio'
   | 'placeholder-audio'
   | 'unused-audio'
-  | 'banned-advice';
+  | 'banned-advice'
+  | 'negation-scope'
+  | 'no-lexicon';
 
 export interface Finding {
   code: FindingCode;
@@ -91,6 +94,8 @@ export interface CheckContentOptions {
   locales?: readonly string[];
   knownVariables?: readonly string[];
   sampleVariables?: Record<string, string>;
+  /** Where the per-language safety lexicons are (tests point at a copy). */
+  lexiconDir?: string;
 }
 
 export function checkContent(opts: CheckContentOptions): ContentCheckResult {
@@ -145,16 +150,10 @@ export function checkContent(opts: CheckContentOptions): ContentCheckResult {
 
     checkVariables(key, id, texts, knownVariables, errors);
 
-    const en = texts.get(REFERENCE_LOCALE);
-    if (en !== undefined) {
-      for (const hit of findBannedAdvice(en)) {
-        errors.push({
-          code: 'banned-advice',
-          id,
-          locale: REFERENCE_LOCALE,
-          key,
-          message: `${key} (en) advises "${hit.phrase}" without a negation in: "${hit.sentence}". Say "never …" / "do not …" instead`,
-        });
+    // Every locale is read for unsafe advice, not only English: a translation is what the villager gets.
+    for (const [lng, text] of texts) {
+      for (const f of checkKeyedText(key, lng, text, opts.lexiconDir)) {
+        (f.code === 'negation-scope' ? warnings : errors).push({ code: f.code, id, locale: lng, key, message: f.message });
       }
     }
 
@@ -199,6 +198,11 @@ export function checkContent(opts: CheckContentOptions): ContentCheckResult {
   }
 
   checkAudio(library, messagesDir, locales, errors, warnings);
+
+  // Every other namespace (common, reports, teams, ivr, voice, victims…) reaches people too.
+  for (const f of scanLocaleTexts({ resources, locales, skipNamespaces: [...namespaces], lexiconDir: opts.lexiconDir })) {
+    (f.code === 'negation-scope' ? warnings : errors).push({ code: f.code, locale: f.locale, key: f.key, message: f.message });
+  }
 
   return {
     ok: errors.length === 0,
