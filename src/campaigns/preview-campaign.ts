@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { smsSegments } from '../messaging/sms-segments.js';
 import { renderAll, type RenderedText } from './render.js';
 import { countAudience, targetDistricts } from './fan-out.js';
-import { campaignTemplates } from './campaign-content.js';
+import { assertSafeTexts, campaignTemplates, safetyWarnings } from './campaign-content.js';
 import { contentOf, hotlineOf, loadCampaign } from './campaigns.service.js';
 
 type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'log'>;
@@ -15,6 +15,9 @@ const money = (n: number) => Math.round(n * 10_000) / 10_000;
 
 export async function previewCampaign(ctx: Ctx, id: number) {
   const c = await loadCampaign(ctx.prisma, id);
+  // A campaign stored before a lexicon learnt a phrase is checked again: preview is the last look before sending.
+  const custom = contentOf(c).texts;
+  if (custom) assertSafeTexts(Object.entries(custom).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const { campaigns: cfg } = ctx.config;
   const { templates, escape } = campaignTemplates(ctx, contentOf(c));
   const units = await targetDistricts(ctx.prisma, c.districts);
@@ -39,7 +42,7 @@ export async function previewCampaign(ctx: Ctx, id: number) {
 
   const priceOf = (country: string) => cfg.segmentPrices[country] ?? cfg.segmentPrice;
   const byCountry: Record<string, { segments: number; pricePerSegment: number; cost: number }> = {};
-  const notes: string[] = [];
+  const notes: string[] = safetyWarnings(custom);
   let totalSegments = 0;
   let recipients = 0;
 
