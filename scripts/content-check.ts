@@ -40,7 +40,7 @@ try {
 }
 
 const { library, problems } = readContentLibrary(messagesDir);
-const messagesResult = checkContent({ library, resources, maxSegments, messagesDir, libraryProblems: problems });
+const messagesResult = checkContent({ library, resources, maxSegments, messagesDir, localesDir, libraryProblems: problems });
 // The hotline's prompts are checked with the messages: their findings join the same report and verdict.
 const prompts = checkPrompts({ resources, messagesDir });
 const result = {

@@ -20,6 +20,7 @@ import {
   type LibraryProblem,
 } from './library.js';
 import { checkKeyedText, scanLocaleTexts } from './safety/scan-locales.js';
+import { checkRequiredPoints } from './safety/required-points.js';
 
 export const DEFAULT_MAX_SEGMENTS = 3;
 /** Recordings this short are taken for placeholders: no safety message can be said in 2 seconds. */
@@ -49,7 +50,10 @@ export type FindingCode =
   | 'unused-audio'
   | 'banned-advice'
   | 'negation-scope'
-  | 'no-lexicon';
+  | 'no-lexicon'
+  | 'missing-point'
+  | 'no-point-phrases'
+  | 'points-manifest';
 
 export interface Finding {
   code: FindingCode;
@@ -96,6 +100,8 @@ export interface CheckContentOptions {
   sampleVariables?: Record<string, string>;
   /** Where the per-language safety lexicons are (tests point at a copy). */
   lexiconDir?: string;
+  /** The locales directory: its safety-points.json declares the core points texts must carry. */
+  localesDir?: string;
 }
 
 export function checkContent(opts: CheckContentOptions): ContentCheckResult {
@@ -202,6 +208,11 @@ export function checkContent(opts: CheckContentOptions): ContentCheckResult {
   // Every other namespace (common, reports, teams, ivr, voice, victims…) reaches people too.
   for (const f of scanLocaleTexts({ resources, locales, skipNamespaces: [...namespaces], lexiconDir: opts.lexiconDir })) {
     (f.code === 'negation-scope' ? warnings : errors).push({ code: f.code, locale: f.locale, key: f.key, message: f.message });
+  }
+  if (opts.localesDir) {
+    for (const f of checkRequiredPoints({ resources, localesDir: opts.localesDir, locales, lexiconDir: opts.lexiconDir })) {
+      errors.push({ code: f.code, locale: f.locale, key: f.key, message: f.message });
+    }
   }
 
   return {

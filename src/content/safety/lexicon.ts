@@ -34,8 +34,6 @@ export const LexiconSchema = z.strictObject({
   /** "if", "before", "when": a verb in such a clause is a condition, not an instruction. */
   subordinators: z.array(Phrase),
   allow: z.array(z.strictObject({ phrase: Phrase, reason: z.string().min(10) })),
-  /** Phrases that carry each core point; a text carries the point when it contains one of them. */
-  points: z.partialRecord(z.enum(SAFETY_POINTS), z.array(Phrase).min(1)).default({}),
 });
 
 export type LexiconFile = z.infer<typeof LexiconSchema>;
