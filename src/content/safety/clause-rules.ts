@@ -21,9 +21,9 @@ export interface SafetyHit {
 }
 
 /** How many tokens at i match one of the phrases (longest first), or 0. */
-function matchAny(tokens: Token[], i: number, phrases: readonly string[]): number {
+function matchAny(tokens: Token[], i: number, phrases: readonly string[], joiner: string): number {
   for (const p of phrases) {
-    const n = matchAt(tokens, i, p);
+    const n = matchAt(tokens, i, p, joiner);
     if (n) return n;
   }
   return 0;
@@ -31,7 +31,7 @@ function matchAny(tokens: Token[], i: number, phrases: readonly string[]): numbe
 
 function matchInstruction(tokens: Token[], i: number, lex: Lexicon): { length: number; meaning: string } | undefined {
   for (const ins of lex.instructions) {
-    const n = matchAt(tokens, i, ins.phrase);
+    const n = matchAt(tokens, i, ins.phrase, lex.joiner);
     if (n) return { length: n, meaning: ins.meaning };
   }
   return undefined;
@@ -54,39 +54,39 @@ export function checkClauses(text: string, lex: Lexicon): SafetyHit[] {
       if (subordinate) {
         // A condition ends at a comma, and in Khmer/Lao at a phrase break (a space) unless "or/and" carries
         // it on: "បើចប ឬប៉ែលប៉ះដែក ឈប់" = "if the hoe or spade hits metal, stop".
-        const spaceBreak = /\s/.test(tok.gap) && lex.commaEndsClause && i - 1 !== lastConjunction && !matchAny(t, i, lex.conjunctions);
+        const spaceBreak = /\s/.test(tok.gap) && lex.commaEndsClause && i - 1 !== lastConjunction && !matchAny(t, i, lex.conjunctions, lex.joiner);
         if (tok.gap.includes(',') || spaceBreak) subordinate = false;
       }
       if (typeof fresh === 'number' && i >= fresh) fresh = null;
 
-      let n = matchAny(t, i, lex.allow.map((a) => a.phrase));
+      let n = matchAny(t, i, lex.allow.map((a) => a.phrase), lex.joiner);
       if (n) {
         i += n;
         continue;
       }
-      if ((n = matchAny(t, i, lex.clauseBreakers))) {
+      if ((n = matchAny(t, i, lex.clauseBreakers, lex.joiner))) {
         fresh = null;
         governed = false;
         subordinate = false;
         i += n;
         continue;
       }
-      if ((n = matchAny(t, i, lex.negations))) {
+      if ((n = matchAny(t, i, lex.negations, lex.joiner))) {
         fresh = 'clause';
         i += n;
         continue;
       }
-      if ((n = matchAny(t, i, lex.weakNegations))) {
+      if ((n = matchAny(t, i, lex.weakNegations, lex.joiner))) {
         fresh = i + n + WEAK_REACH;
         i += n;
         continue;
       }
-      if ((n = matchAny(t, i, lex.subordinators))) {
+      if ((n = matchAny(t, i, lex.subordinators, lex.joiner))) {
         subordinate = true;
         i += n;
         continue;
       }
-      if ((n = matchAny(t, i, lex.conjunctions))) {
+      if ((n = matchAny(t, i, lex.conjunctions, lex.joiner))) {
         lastConjunction = i + n - 1;
         i += n;
         continue;
@@ -96,7 +96,7 @@ export function checkClauses(text: string, lex: Lexicon): SafetyHit[] {
         i += 1;
         continue;
       }
-      const phrase = t.slice(i, i + ins.length).map((x) => x.text).join('');
+      const phrase = t.slice(i, i + ins.length).map((x) => x.text).join(lex.joiner);
       if (subordinate || clause.question) {
         // A condition or a question: "if your tool hits metal", "digging a well?".
       } else if (fresh !== null) {

@@ -20,6 +20,8 @@ export const LexiconSchema = z.strictObject({
   notes: z.string().optional(),
   /** Whether a comma ends a negation's reach (km, lo: yes; es: "nunca la toque, la patee ni la mueva" is one list). */
   commaEndsClause: z.boolean(),
+  /** Whether the language writes spaces between words (es, en) or only between phrases (km, lo). */
+  spacedWords: z.boolean().default(false),
   /** Whether one negation covers later verbs of its clause (es) or each verb needs its own (km, lo). */
   negationCoversList: z.boolean(),
   /** Enclitic endings a single-word instruction may take (es: recójala). "" = the bare word. */
@@ -47,6 +49,8 @@ export interface Lexicon extends Omit<LexiconFile, 'negations' | 'weakNegations'
   clauseBreakers: string[];
   subordinators: string[];
   allow: { phrase: string; reason: string }[];
+  /** How matched words are joined: ' ' where words are spaced, '' in Khmer and Lao. */
+  joiner: '' | ' ';
 }
 
 const cache = new Map<string, Lexicon | null>();
@@ -69,7 +73,8 @@ export function loadLexicon(locale: string, dir = LEXICON_DIR): Lexicon | null {
 
 /** Normalises every phrase the way text is normalised (spaces dropped: phrases match across ICU's splits). */
 export function compileLexicon(f: LexiconFile): Lexicon {
-  const n = (p: string) => normalise(p, f.locale).replace(/\s+/g, '');
+  const joiner = f.spacedWords ? ' ' : '';
+  const n = (p: string) => normalise(p, f.locale).trim().replace(/\s+/g, joiner);
   const byLength = (a: { phrase: string }, b: { phrase: string }) => b.phrase.length - a.phrase.length;
   const clitics = f.clitics ?? [''];
   const instructions = f.instructions.flatMap((i) =>
@@ -85,5 +90,6 @@ export function compileLexicon(f: LexiconFile): Lexicon {
     clauseBreakers: sortLong(f.clauseBreakers),
     subordinators: sortLong(f.subordinators),
     allow: f.allow.map((a) => ({ phrase: n(a.phrase), reason: a.reason })).sort(byLength),
+    joiner,
   };
 }

@@ -78,14 +78,16 @@ export function clauses(text: string, locale: string, commaEndsClause: boolean):
 }
 
 /**
- * How many tokens from `tokens[i]` spell `phrase` exactly (spaces ignored), or 0. Matching the concatenated
+ * How many tokens from `tokens[i]` spell `phrase` exactly, or 0. In Khmer and Lao (joiner '') spaces are
+ * ignored; in languages that write spaces between words (joiner ' '), words are joined by one space, so
+ * "recoja la" is not the single word "recójala". Matching the concatenated
  * words, not a token list, makes a phrase independent of how ICU happens to split it, while still starting
  * and ending on word boundaries.
  */
-export function matchAt(tokens: Token[], i: number, phrase: string): number {
+export function matchAt(tokens: Token[], i: number, phrase: string, joiner = ''): number {
   let acc = '';
   for (let j = i; j < tokens.length; j++) {
-    acc += tokens[j]!.norm;
+    acc += (j > i ? joiner : '') + tokens[j]!.norm;
     if (acc === phrase) return j - i + 1;
     if (acc.length >= phrase.length || !phrase.startsWith(acc)) return 0;
   }
