@@ -7,6 +7,7 @@ import { smsSegments } from '../messaging/sms-segments.js';
 import { renderAll, type RenderedText } from './render.js';
 import { countAudience, targetDistricts } from './fan-out.js';
 import { assertSafeTexts, campaignTemplates, safetyWarnings } from './campaign-content.js';
+import { approvalNotes } from './content-approval.js';
 import { contentOf, hotlineOf, loadCampaign } from './campaigns.service.js';
 
 type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'log'>;
@@ -96,6 +97,7 @@ export async function previewCampaign(ctx: Ctx, id: number) {
     };
   });
 
+  notes.unshift(...approvalNotes(ctx, contentOf(c), contentLocales));
   if (audience.optedOut > 0) notes.push(`${audience.optedOut} opted-out subscriber(s) in these districts get nothing`);
   if (audience.invalid > 0) notes.push(`${audience.invalid} subscriber(s) with an invalid number are skipped`);
   if (c.maxPerSubscriberPerWeek) notes.push(`at most ${c.maxPerSubscriberPerWeek} campaign message(s) per subscriber per week: some may be skipped at run time`);
