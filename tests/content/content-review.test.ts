@@ -63,7 +63,7 @@ describe('review sheet', () => {
     const reply = rows.find((r) => r.key === 'common:safety.reply')!;
     expect(reply.km).toContain('កុំប៉ះ');
     expect(reply.status_km).toBe('reviewed');
-    expect(rows.some((r) => r.key.startsWith('keywords:'))).toBe(false);
+    expect(rows.some((r) => r.key!.startsWith('keywords:'))).toBe(false);
   });
 
   it('when a row is imported whose text changed after export, then it is not applied and reported stale', () => {
