@@ -11,6 +11,7 @@ import { checkContent } from '../../src/content/check-content.js';
 import { readContentLibrary } from '../../src/content/library.js';
 import { checkTextSafety } from '../../src/content/safety/check-text.js';
 import { words } from '../../src/content/safety/tokenise.js';
+import { LEXICON_DIR, loadLexicon } from '../../src/content/safety/lexicon.js';
 import { loadResources, LOCALES_DIR } from '../../src/lib/i18n.js';
 import { MESSAGES_DIR } from '../../src/content/library.js';
 
@@ -67,6 +68,9 @@ describe('clause rules', () => {
     ['lo', 'ຢ່າຢ້ານ ແລ້ວເກັບມັນ', ['ເກັບ']],
     ['es', 'No tenga miedo, pero recoja la bomba.', ['recoja']],
     ['es', 'Es vieja y no explota. Muévala.', ['Muévala']],
+    ['es', 'Si ve una mina, recójala.', ['recójala']],
+    ['km', 'បើឃើញ រើសវា', ['រើស']],
+    ['lo', 'ຖ້າເຫັນ ເກັບມັນ', ['ເກັບ']],
   ])('when a %s text advises handling without a negation ("%s"), then every verb fails', (lng, text, phrases) => {
     expect(errors(text, lng)).toEqual(phrases);
   });
@@ -102,6 +106,16 @@ describe('clause rules', () => {
 
   it('when a weak negation ("not safe") comes earlier, then it does not cover a verb three words later', () => {
     expect(errors('ລະເບີດບໍ່ປອດໄພ ທ່ານຄວນເອົາມັນໄປໄວ້ທາງ', 'lo')).toEqual(['ເອົາມັນ']);
+  });
+
+  it('when a lexicon file has a typo in a field, then loading it fails loudly instead of weakening the check', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hazardline-lexicon-'));
+    temp.push(dir);
+    const km = JSON.parse(readFileSync(join(LEXICON_DIR, 'km.json'), 'utf8'));
+    km.negatoins = km.negations;
+    delete km.negations;
+    writeFileSync(join(dir, 'km.json'), JSON.stringify(km));
+    expect(() => loadLexicon('km', dir)).toThrow(/negations/);
   });
 
   it('when a locale has no lexicon, then the text is reported unchecked, not passed', () => {
