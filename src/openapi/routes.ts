@@ -107,9 +107,9 @@ const ops: ApiOperation[] = [
 
   // Campaigns
   { method: 'get', path: '/api/campaigns', tag: 'campaigns', access: ['educator'], summary: 'List campaigns', query: ListCampaignsQuerySchema, responses: { 200: page('Campaigns') } },
-  { method: 'post', path: '/api/campaigns', tag: 'campaigns', access: ['educator'], summary: 'Create a campaign (library message or custom text per locale, districts, schedule, quiet hours, cap)', body: { schema: CreateCampaignBodySchema, contentTypes: [JSON_TYPE] }, responses: { 201: json('The campaign') }, errors: ['unprocessable'] },
+  { method: 'post', path: '/api/campaigns', tag: 'campaigns', access: ['educator'], summary: 'Create a campaign (library message or custom text per locale, districts, schedule, quiet hours, cap); unsafe advice in any locale → 422 unsafe_content; an unapproved library message without allowUnapproved → 422 content_unapproved', body: { schema: CreateCampaignBodySchema, contentTypes: [JSON_TYPE] }, responses: { 201: json('The campaign') }, errors: ['unprocessable', 'unsafe_content', 'content_unapproved'] },
   { method: 'get', path: '/api/campaigns/{id}', tag: 'campaigns', access: ['educator'], summary: 'One campaign with its schedule, audience and per-run stats', params: CampaignIdSchema, responses: { 200: json('The campaign') }, errors: ['not_found'] },
-  { method: 'post', path: '/api/campaigns/{id}/preview', tag: 'campaigns', access: ['educator'], summary: 'Preview per locale with encoding, parts, audience and cost', params: CampaignIdSchema, responses: { 200: json('The preview') }, errors: ['not_found'] },
+  { method: 'post', path: '/api/campaigns/{id}/preview', tag: 'campaigns', access: ['educator'], summary: 'Preview per locale with encoding, parts, audience and cost; notes warn about unapproved content; unsafe custom text → 422 unsafe_content', params: CampaignIdSchema, responses: { 200: json('The preview') }, errors: ['not_found', 'unsafe_content'] },
   ...(['pause', 'resume', 'cancel', 'schedule'] as const).map((action): ApiOperation => ({
     method: 'post', path: `/api/campaigns/{id}/${action}`, tag: 'campaigns', access: ['educator'], summary: `${action[0]!.toUpperCase()}${action.slice(1)} a campaign`,
     params: CampaignIdSchema, responses: { 200: json('The campaign') }, errors: ['not_found', 'conflict', 'unprocessable'],
