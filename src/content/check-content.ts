@@ -471,6 +471,8 @@ const RISKY_VERBS: RiskyVerb[] = [
   { forms: ['play', 'plays', 'played', 'playing'], particles: ['with'] },
   { forms: ['keep', 'keeps', 'kept', 'keeping'] },
   { forms: ['burn', 'burns', 'burned', 'burnt', 'burning'], fire: 'always' },
+  // Going closer is dangerous whatever follows ("go closer to see"): flagged like burning, wherever un-negated.
+  { forms: ['closer', 'nearer'], fire: 'always' },
   { forms: ['set', 'sets', 'setting', 'light', 'lights', 'lit', 'lighting', 'make', 'makes', 'made', 'making', 'build', 'builds', 'built', 'start', 'starts', 'started', 'starting'], fire: 'with-fire' },
 ];
 

@@ -64,6 +64,7 @@ describe('clause rules', () => {
     ['lo', 'ແຕະ, ເຕະ, ຕີ, ຍ້າຍມັນ', ['ແຕະ', 'ເຕະ', 'ຕີ', 'ຍ້າຍ']],
     ['es', 'Recójala, quémela y llévela a su casa', ['Recójala', 'quémela', 'llévela']],
     ['en', 'Pick it up and burn it.', ['pick it up', 'burn']],
+    ['en', 'Go closer to see what it is.', ['closer']],
     ['km', 'កុំភ័យ។ រើសវា ហើយយកទៅផ្ទះ', ['រើស', 'យកទៅផ្ទះ']],
     ['lo', 'ຢ່າຢ້ານ ແລ້ວເກັບມັນ', ['ເກັບ']],
     ['es', 'No tenga miedo, pero recoja la bomba.', ['recoja']],
