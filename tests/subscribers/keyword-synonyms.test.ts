@@ -50,6 +50,18 @@ describe('keyword synonyms, one test per keyword per language', () => {
   });
 });
 
+describe('every keyword of every language', () => {
+  const resources = loadResources();
+  const rows = (['en', 'km', 'lo', 'es'] as const).flatMap((lng) =>
+    Object.entries(resources[lng]!.keywords as Record<string, string[]>)
+      .filter(([command]) => command !== 'polite')
+      .flatMap(([command, words]) => words.map((word) => [lng, word, command] as const)),
+  );
+  it.each(rows)('when %s "%s" is sent alone, then it is %s', (_lng, word, command) => {
+    expect(table.parse(word)?.command).toBe(command);
+  });
+});
+
 describe('near-keywords', () => {
   it.each([
     ['stopp', 'stop'],
