@@ -9,7 +9,8 @@ import { SUPPORTED_LOCALES, type Locale } from '../config.js';
 import { AppError } from '../lib/errors.js';
 import { playTwiml, sayTwiml } from '../messaging/twiml.js';
 import { AUDIO_LOCALES, MESSAGE_VARIABLES, TTS_LOCALES, audioFile, loadContentLibrary, splitKey, type ContentLibrary } from '../content/library.js';
-import { findBannedAdvice, textVariables } from '../content/check-content.js';
+import { textVariables } from '../content/check-content.js';
+import { checkKeyedText } from '../content/safety/scan-locales.js';
 import { renderAll, type RenderUnit } from './render.js';
 
 type Ctx = Pick<AppContext, 'config' | 'i18n' | 'log'>;
@@ -137,13 +138,8 @@ export function checkCustomTexts(
       problems.push(`${lng} uses ${vars.map(braces).join(', ') || 'no variables'} but ${reference[0]} uses ${expected.map(braces).join(', ') || 'none'}`);
     }
   }
-  const en = q.texts.en;
-  if (en) {
-    for (const hit of findBannedAdvice(en)) {
-      problems.push(`en advises "${hit.phrase}" without a negation in "${hit.sentence}"; say "never …" or "do not …"`);
-    }
-  }
   if (problems.length > 0) throw new AppError('unprocessable', `The text is not acceptable: ${problems.join('; ')}`, { field: 'text', problems });
+  assertSafeTexts(texts);
 
   if (q.channel !== 'sms') return;
   const max = ctx.config.campaigns.contentMaxSegments;
@@ -165,6 +161,27 @@ export function checkCustomTexts(
       tooLong: [...worst.values()].map((r) => ({ locale: r.locale, district: r.district, segments: r.segments, encoding: r.encoding })),
     });
   }
+}
+
+/**
+ * Custom text in every language goes through the same safety check as the library: advice to touch, move,
+ * burn or collect (un-negated) in any locale is refused with 422 unsafe_content naming locale and phrase.
+ * A locale without a safety lexicon cannot be checked and is refused the same way.
+ */
+export function assertSafeTexts(texts: [string, string][]): void {
+  const unsafe = texts.flatMap(([lng, text]) => checkKeyedText('text', lng, text).filter((f) => f.code !== 'negation-scope'));
+  if (unsafe.length === 0) return;
+  throw new AppError('unsafe_content', `The text gives unsafe advice: ${unsafe.map((f) => f.message.replace(/^text /, '')).join('; ')}. Say "never …" / "do not …" before each action`, {
+    field: 'text',
+    unsafe: unsafe.map((f) => ({ locale: f.locale, phrase: f.phrase ?? null, problem: f.code, message: f.message.replace(/^text /, '') })),
+  });
+}
+
+/** Safety warnings for custom texts (one negation before several verbs), shown as preview notes. */
+export function safetyWarnings(texts: Partial<Record<string, string>> | null): string[] {
+  return Object.entries(texts ?? {}).flatMap(([lng, text]) =>
+    text ? checkKeyedText('text', lng, text).filter((f) => f.code === 'negation-scope').map((f) => f.message) : [],
+  );
 }
 
 /** Every explicitly requested language must have content; otherwise the request is refused, naming them. */

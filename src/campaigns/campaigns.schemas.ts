@@ -90,6 +90,8 @@ export const CreateCampaignBodySchema = z
     voiceRetryMinutes: z.array(z.number().int().min(1).max(24 * 60)).max(10).optional(),
     /** Create without scheduling (status draft); POST /:id/schedule starts it. */
     draft: z.boolean().optional(),
+    /** Send a library message that is not `approved` in every locale (locales/review.json); else 422 content_unapproved. */
+    allowUnapproved: z.boolean().optional(),
   })
   .superRefine((b, ctx) => {
     if (Boolean(b.message) === Boolean(b.text)) {

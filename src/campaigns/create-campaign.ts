@@ -8,6 +8,7 @@ import { countryFacts } from '../districts/countries.js';
 import { targetDistricts } from './fan-out.js';
 import { campaignTemplates, checkCustomTexts, requireLanguages, type CampaignContent } from './campaign-content.js';
 import { checkTargets, describeCampaign, hotlineOf } from './campaigns.service.js';
+import { requireApproved } from './content-approval.js';
 import { nextOccurrence, type CampaignSchedule } from './schedule.js';
 import type { CreateCampaignBody } from './campaigns.schemas.js';
 import type { ApiCaller } from '../auth/caller.js';
@@ -55,7 +56,8 @@ export async function createCampaign(ctx: Ctx, body: CreateCampaignBody, actor: 
 
   const variables = body.variables?.hotline ? { hotline: body.variables.hotline } : {};
   const content: CampaignContent = { channel: body.channel, messageId: body.message ?? null, texts: body.text ?? null };
-  await checkContentFor(ctx, { ...content, districts, languages, hotline: hotlineOf(ctx, { variables }) });
+  const templates = await checkContentFor(ctx, { ...content, districts, languages, hotline: hotlineOf(ctx, { variables }) });
+  requireApproved(ctx, content, Object.keys(templates).filter((l) => languages.length === 0 || (languages as string[]).includes(l)), body.allowUnapproved === true);
 
   const s = body.schedule;
   const schedule: CampaignSchedule =
@@ -101,6 +103,7 @@ export async function createCampaign(ctx: Ctx, body: CreateCampaignBody, actor: 
         message: c.messageId,
         districts,
         languages,
+        ...(body.allowUnapproved ? { allowUnapproved: true } : {}),
         schedule: schedule.cron ? { cron: schedule.cron, timezone: schedule.timezone } : { at: first.toISOString() },
       },
       requestId: actor.requestId,

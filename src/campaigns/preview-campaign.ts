@@ -6,7 +6,8 @@ import type { AppContext } from '../context.js';
 import { smsSegments } from '../messaging/sms-segments.js';
 import { renderAll, type RenderedText } from './render.js';
 import { countAudience, targetDistricts } from './fan-out.js';
-import { campaignTemplates } from './campaign-content.js';
+import { assertSafeTexts, campaignTemplates, safetyWarnings } from './campaign-content.js';
+import { approvalNotes } from './content-approval.js';
 import { contentOf, hotlineOf, loadCampaign } from './campaigns.service.js';
 
 type Ctx = Pick<AppContext, 'prisma' | 'config' | 'i18n' | 'log'>;
@@ -15,6 +16,9 @@ const money = (n: number) => Math.round(n * 10_000) / 10_000;
 
 export async function previewCampaign(ctx: Ctx, id: number) {
   const c = await loadCampaign(ctx.prisma, id);
+  // A campaign stored before a lexicon learnt a phrase is checked again: preview is the last look before sending.
+  const custom = contentOf(c).texts;
+  if (custom) assertSafeTexts(Object.entries(custom).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const { campaigns: cfg } = ctx.config;
   const { templates, escape } = campaignTemplates(ctx, contentOf(c));
   const units = await targetDistricts(ctx.prisma, c.districts);
@@ -39,7 +43,7 @@ export async function previewCampaign(ctx: Ctx, id: number) {
 
   const priceOf = (country: string) => cfg.segmentPrices[country] ?? cfg.segmentPrice;
   const byCountry: Record<string, { segments: number; pricePerSegment: number; cost: number }> = {};
-  const notes: string[] = [];
+  const notes: string[] = safetyWarnings(custom);
   let totalSegments = 0;
   let recipients = 0;
 
@@ -93,6 +97,7 @@ export async function previewCampaign(ctx: Ctx, id: number) {
     };
   });
 
+  notes.unshift(...approvalNotes(ctx, contentOf(c), contentLocales));
   if (audience.optedOut > 0) notes.push(`${audience.optedOut} opted-out subscriber(s) in these districts get nothing`);
   if (audience.invalid > 0) notes.push(`${audience.invalid} subscriber(s) with an invalid number are skipped`);
   if (c.maxPerSubscriberPerWeek) notes.push(`at most ${c.maxPerSubscriberPerWeek} campaign message(s) per subscriber per week: some may be skipped at run time`);

@@ -19,6 +19,8 @@ import {
   type ContentMessage,
   type LibraryProblem,
 } from './library.js';
+import { checkKeyedText, scanLocaleTexts } from './safety/scan-locales.js';
+import { checkRequiredPoints } from './safety/required-points.js';
 
 export const DEFAULT_MAX_SEGMENTS = 3;
 /** Recordings this short are taken for placeholders: no safety message can be said in 2 seconds. */
@@ -46,7 +48,12 @@ export type FindingCode =
   | 'bad-audio'
   | 'placeholder-audio'
   | 'unused-audio'
-  | 'banned-advice';
+  | 'banned-advice'
+  | 'negation-scope'
+  | 'no-lexicon'
+  | 'missing-point'
+  | 'no-point-phrases'
+  | 'points-manifest';
 
 export interface Finding {
   code: FindingCode;
@@ -91,6 +98,10 @@ export interface CheckContentOptions {
   locales?: readonly string[];
   knownVariables?: readonly string[];
   sampleVariables?: Record<string, string>;
+  /** Where the per-language safety lexicons are (tests point at a copy). */
+  lexiconDir?: string;
+  /** The locales directory: its safety-points.json declares the core points texts must carry. */
+  localesDir?: string;
 }
 
 export function checkContent(opts: CheckContentOptions): ContentCheckResult {
@@ -145,16 +156,10 @@ export function checkContent(opts: CheckContentOptions): ContentCheckResult {
 
     checkVariables(key, id, texts, knownVariables, errors);
 
-    const en = texts.get(REFERENCE_LOCALE);
-    if (en !== undefined) {
-      for (const hit of findBannedAdvice(en)) {
-        errors.push({
-          code: 'banned-advice',
-          id,
-          locale: REFERENCE_LOCALE,
-          key,
-          message: `${key} (en) advises "${hit.phrase}" without a negation in: "${hit.sentence}". Say "never …" / "do not …" instead`,
-        });
+    // Every locale is read for unsafe advice, not only English: a translation is what the villager gets.
+    for (const [lng, text] of texts) {
+      for (const f of checkKeyedText(key, lng, text, opts.lexiconDir)) {
+        (f.code === 'negation-scope' ? warnings : errors).push({ code: f.code, id, locale: lng, key, message: f.message });
       }
     }
 
@@ -199,6 +204,16 @@ export function checkContent(opts: CheckContentOptions): ContentCheckResult {
   }
 
   checkAudio(library, messagesDir, locales, errors, warnings);
+
+  // Every other namespace (common, reports, teams, ivr, voice, victims…) reaches people too.
+  for (const f of scanLocaleTexts({ resources, locales, skipNamespaces: [...namespaces], lexiconDir: opts.lexiconDir })) {
+    (f.code === 'negation-scope' ? warnings : errors).push({ code: f.code, locale: f.locale, key: f.key, message: f.message });
+  }
+  if (opts.localesDir) {
+    for (const f of checkRequiredPoints({ resources, localesDir: opts.localesDir, locales, lexiconDir: opts.lexiconDir })) {
+      errors.push({ code: f.code, locale: f.locale, key: f.key, message: f.message });
+    }
+  }
 
   return {
     ok: errors.length === 0,
@@ -456,6 +471,8 @@ const RISKY_VERBS: RiskyVerb[] = [
   { forms: ['play', 'plays', 'played', 'playing'], particles: ['with'] },
   { forms: ['keep', 'keeps', 'kept', 'keeping'] },
   { forms: ['burn', 'burns', 'burned', 'burnt', 'burning'], fire: 'always' },
+  // Going closer is dangerous whatever follows ("go closer to see"): flagged like burning, wherever un-negated.
+  { forms: ['closer', 'nearer'], fire: 'always' },
   { forms: ['set', 'sets', 'setting', 'light', 'lights', 'lit', 'lighting', 'make', 'makes', 'made', 'making', 'build', 'builds', 'built', 'start', 'starts', 'started', 'starting'], fire: 'with-fire' },
 ];
 

@@ -9,7 +9,7 @@ import { SUPPORTED_LOCALES, type Locale } from '../config.js';
 import { AUDIO_LOCALES } from './library.js';
 import { PROMPTS, promptAudioRel, promptTextKey } from './prompts.js';
 import { promptText, readPromptManifest } from './prompt-audio.js';
-import { findBannedAdvice, textVariables, wavInfo, type Finding } from './check-content.js';
+import { textVariables, wavInfo, type Finding } from './check-content.js';
 
 export interface PromptAudioRow {
   locale: string;
@@ -42,11 +42,7 @@ export function checkPrompts(opts: { resources: Resource; messagesDir: string; l
       if (textVariables(text).length) {
         errors.push({ code: 'variables', key: k, locale: lng, message: `${k} in ${lng} has {{variables}}: a prompt is recorded once, so it cannot have any` });
       }
-      if (lng === 'en') {
-        for (const hit of findBannedAdvice(text)) {
-          errors.push({ code: 'banned-advice', key: k, locale: lng, message: `${k} (en) advises "${hit.phrase}" without a negation in: "${hit.sentence}"` });
-        }
-      }
+      // Unsafe advice in prompts is found by the all-namespace scan in checkContent (ivr is one of them).
       if (!AUDIO_LOCALES.includes(lng as Locale)) continue;
       const rel = promptAudioRel(lng as Locale, key);
       const file = join(opts.messagesDir, rel);

@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
+  unsafe_content: 422,
+  content_unapproved: 422,
   rate_limited: 429,
   too_many_attempts: 429,
   internal: 500,

@@ -7,7 +7,8 @@ import { AppError } from '../lib/errors.js';
 import { audit } from '../lib/audit.js';
 import { apiActor, userActor } from '../lib/actor.js';
 import { enqueue } from '../outbox/enqueue.js';
-import { findBannedAdvice } from '../content/check-content.js';
+import { checkTextSafety, describeHit } from '../content/safety/check-text.js';
+import { SUPPORTED_LOCALES } from '../config.js';
 import type { ApiCaller } from '../auth/caller.js';
 import { withinProvinces } from './reports.service.js';
 import type { MessageReporterBody } from './reports.schemas.js';
@@ -16,11 +17,12 @@ type Ctx = Pick<AppContext, 'prisma' | 'clock' | 'outbox'>;
 
 export async function messageReporter(ctx: Ctx, id: number, body: MessageReporterBody, caller: ApiCaller) {
   const actor = caller.actorType === 'user' ? userActor(caller.name) : apiActor(caller.name);
-  const unsafe = findBannedAdvice(body.text);
+  // The coordinator may write in any of the languages (or mix them), so the text is read with every lexicon.
+  const unsafe = SUPPORTED_LOCALES.flatMap((locale) => checkTextSafety(body.text, locale).errors.map((h) => ({ locale, hit: h })));
   if (unsafe.length > 0) {
-    throw new AppError('unprocessable', `The text is not acceptable: it advises "${unsafe[0]!.phrase}" without a negation`, {
+    throw new AppError('unsafe_content', `The text gives unsafe advice: ${unsafe.map((u) => describeHit(u.hit, u.locale)).join('; ')}`, {
       field: 'text',
-      problems: unsafe.map((h) => `advises "${h.phrase}" without a negation in "${h.sentence}"`),
+      unsafe: unsafe.map((u) => ({ locale: u.locale, phrase: u.hit.phrase, message: describeHit(u.hit, u.locale) })),
     });
   }
   const now = ctx.clock.now();

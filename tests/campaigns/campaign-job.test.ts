@@ -176,7 +176,7 @@ describe('acceptance: a province campaign on a cron due in the next minute', () 
 describe('content', () => {
   it('when the campaign sends a library message, then each reader gets its text in their language with {{hotline}} filled in', async () => {
     const at = pastMinute();
-    const id = await createCampaign({ text: undefined, message: 'mre-001', schedule: { at: at.toISOString() } }, new Date(at.getTime() - MIN));
+    const id = await createCampaign({ text: undefined, message: 'mre-001', allowUnapproved: true, schedule: { at: at.toISOString() } }, new Date(at.getTime() - MIN));
 
     await createCampaignJob(t.ctx).run(new Date(at.getTime() + 100));
     await dispatcher().drain();

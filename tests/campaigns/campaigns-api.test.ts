@@ -96,7 +96,8 @@ afterAll(async () => {
 });
 
 const weekly = { cron: '0 9 * * 1', timezone: 'Asia/Phnom_Penh' };
-const valid = (over: Record<string, unknown> = {}) => ({ name: 'Rainy season', message: 'tst-001', districts: ['01'], schedule: weekly, ...over });
+// The test library is not reviewed: campaigns from it say so explicitly (tests/campaigns/content-review.test.ts covers the refusal).
+const valid = (over: Record<string, unknown> = {}) => ({ name: 'Rainy season', message: 'tst-001', districts: ['01'], schedule: weekly, allowUnapproved: true, ...over });
 const create = (over: Record<string, unknown> = {}) => t.api('post', URL).send(valid(over));
 
 function expectError(res: request.Response, status: number, code: string, message?: RegExp) {
@@ -266,7 +267,6 @@ describe('POST /api/campaigns', () => {
     it.each([
       ['an unknown variable', { en: 'Call {{phone}} now.' }, /uses \{\{phone\}\}/],
       ['different variables across locales', { en: 'In {{district}}: never touch.', es: 'Nunca toque.' }, /es uses no variables but en uses \{\{district\}\}/],
-      ['advice to move a device', { en: 'If you find a bomb, pick it up and bring it to the police.' }, /advises "pick it up"/],
       ['a text over CONTENT_MAX_SEGMENTS', { km: 'កុំប៉ះវត្ថុចម្លែក។ '.repeat(20) }, /too long: km is \d+ UCS-2 parts/],
     ])('custom text with %s', async (_label, text, message) => {
       expectError(await create({ message: undefined, text }), 422, 'unprocessable', message);

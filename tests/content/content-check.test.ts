@@ -58,14 +58,14 @@ function copyLibrary(): Copy {
     editMessage: (file, edit) => editJson(join(messages, file), edit),
     check: (maxSegments = 3) => {
       const { library, problems } = readContentLibrary(messages);
-      return checkContent({ library, resources: loadResources(locales), maxSegments, messagesDir: messages, libraryProblems: problems });
+      return checkContent({ library, resources: loadResources(locales), maxSegments, messagesDir: messages, localesDir: locales, libraryProblems: problems });
     },
   };
 }
 
 function checkShipped(): ContentCheckResult {
   const { library, problems } = readContentLibrary();
-  return checkContent({ library, resources: loadResources(), maxSegments: 3, libraryProblems: problems });
+  return checkContent({ library, resources: loadResources(), maxSegments: 3, localesDir: LOCALES_DIR, libraryProblems: problems });
 }
 
 const codes = (findings: { code: string }[]) => findings.map((f) => f.code);

@@ -39,7 +39,12 @@ describe('messaging the reporter', () => {
     const res = await send(inbound.reportId!, { text: 'Pick it up and bring it to the pagoda.' });
 
     expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('unsafe_content');
     expect(res.body.error.message).toMatch(/pick/i);
+    // Khmer: "touch it, move it" with no negation.
+    const km = await send(inbound.reportId!, { text: 'ប៉ះ ទាត់ វាយ រើវា' });
+    expect(km.status).toBe(422);
+    expect(km.body.error.details.unsafe[0]).toMatchObject({ locale: 'km' });
     expect(await t.ctx.prisma.outboxMessage.count({ where: { reportId: inbound.reportId! } })).toBe(before);
   });
 
