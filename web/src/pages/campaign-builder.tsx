@@ -28,6 +28,7 @@ export function CampaignBuilderPage() {
   const [quietStart, setQuietStart] = useState('20:00');
   const [quietEnd, setQuietEnd] = useState('07:00');
   const [cap, setCap] = useState('');
+  const [allowUnapproved, setAllowUnapproved] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -48,7 +49,7 @@ export function CampaignBuilderPage() {
     const body = {
       name: name.trim(),
       channel,
-      ...(source === 'library' ? { message } : { text: customTexts }),
+      ...(source === 'library' ? { message, ...(allowUnapproved ? { allowUnapproved: true } : {}) } : { text: customTexts }),
       districts,
       ...(languages.length ? { languages } : {}),
       schedule: kind === 'once' ? { at: at ? zonedToIso(at, timezone) : '', timezone } : { cron: cron.trim(), timezone },
@@ -91,6 +92,11 @@ export function CampaignBuilderPage() {
                   {library.map((m) => <option key={m.id} value={m.id}>{m.id} · {m.title}</option>)}
                 </select>
               </label>
+              <label className="inline">
+                <input type="checkbox" checked={allowUnapproved} onChange={(e) => setAllowUnapproved(e.target.checked)} aria-describedby="unapproved-hint" />
+                {t('builder.allowUnapproved')}
+              </label>
+              <p id="unapproved-hint" className="muted">{t('builder.allowUnapprovedHint')}</p>
               {chosen && (
                 <dl className="texts">
                   {LOCALES.filter((l) => chosen.texts[l]).map((l) => (
