@@ -19,6 +19,11 @@ import { DeliveryPage } from './pages/delivery';
 import { ContentPage } from './pages/content';
 import { UsersPage } from './pages/users';
 import { SimulatorPage } from './pages/simulator';
+import { CasualtiesPage } from './pages/victims/casualties';
+import { CasualtyPage } from './pages/victims/casualty';
+import { VaTasksPage } from './pages/victims/tasks';
+import { ProvidersPage } from './pages/victims/providers';
+import { CasualtyStatsPage } from './pages/victims/stats';
 
 interface Match {
   page: string;
@@ -38,6 +43,11 @@ function match(path: string): Match | null {
   if (path === '/content') return { page: 'content', render: () => <ContentPage /> };
   if (path === '/users') return { page: 'users', render: () => <UsersPage /> };
   if (path === '/simulator') return { page: 'simulator', render: () => <SimulatorPage /> };
+  if (path === '/victims/casualties') return { page: 'casualties', render: () => <CasualtiesPage /> };
+  if ((m = /^\/victims\/casualties\/(\d+)$/.exec(path))) { const id = Number(m[1]); return { page: 'casualties', render: () => <CasualtyPage key={id} id={id} /> }; }
+  if (path === '/victims/tasks') return { page: 'va-tasks', render: () => <VaTasksPage /> };
+  if (path === '/victims/providers') return { page: 'providers', render: () => <ProvidersPage /> };
+  if (path === '/victims/stats') return { page: 'casualty-stats', render: () => <CasualtyStatsPage /> };
   return null;
 }
 
