@@ -2,7 +2,7 @@
 // their role allows, and the first of them at `/`.
 import { useEffect, type ReactNode } from 'react';
 import { I18nProvider, useI18n } from './i18n/i18n';
-import { SessionProvider, pagesFor, useSession } from './session';
+import { SessionProvider, pagesFor, pathOfPage, useSession } from './session';
 import { navigate, useLocation } from './router';
 import { Layout } from './components/layout';
 import { Loading, PageTitle } from './components/common';
@@ -60,7 +60,7 @@ function Routes() {
   useEffect(() => {
     if (loading) return;
     if (!user && path !== '/signin' && path !== '/setup') navigate(`/signin${path !== '/' ? `?next=${encodeURIComponent(path + location.search)}` : ''}`, { replace: true });
-    else if (user && (path === '/' || path === '/signin' || path === '/setup')) navigate(`/${allowed[0] ?? 'content'}`, { replace: true });
+    else if (user && (path === '/' || path === '/signin' || path === '/setup')) navigate(pathOfPage(allowed[0] ?? 'content'), { replace: true });
   }, [loading, user, path, allowed]);
 
   if (path === '/setup' && !user) return <SetupPage />;

@@ -72,6 +72,12 @@ export const PAGES_BY_ROLE: Record<Role, string[]> = {
   victim_assistance: ['casualties', 'va-tasks', 'providers', 'casualty-stats', 'simulator'],
 };
 
+/** Where a page lives when its path is not simply `/<page>`. */
+const PAGE_PATHS: Record<string, string> = {
+  casualties: '/victims/casualties', 'va-tasks': '/victims/tasks', providers: '/victims/providers', 'casualty-stats': '/victims/stats',
+};
+export const pathOfPage = (page: string) => PAGE_PATHS[page] ?? `/${page}`;
+
 export function pagesFor(role: Role | undefined): string[] {
   return role ? PAGES_BY_ROLE[role] ?? [] : [];
 }

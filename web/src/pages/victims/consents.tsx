@@ -1,8 +1,8 @@
 // Consent per purpose (services; sharing with a named organisation; de-identified statistics): who gave it and
 // how, or the legal basis when consent cannot be had (vital interests, for emergency care only); withdrawing it.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { request } from '../../api/http';
-import { CONSENT_GIVERS, CONSENT_METHODS, CONSENT_PURPOSES, LEGAL_BASES, type Consent } from '../../api/victims';
+import { CONSENT_GIVERS, CONSENT_METHODS, CONSENT_PURPOSES, LEGAL_BASES, type Consent, type Provider } from '../../api/victims';
 import { ErrorBox, formatDate } from '../../components/common';
 import { useI18n } from '../../i18n/i18n';
 import { VocabSelect, useVocab } from './common';
@@ -17,6 +17,11 @@ export function ConsentsSection({ casualtyId, consents, erased, onChange }: { ca
   const [givenByName, setGivenByName] = useState('');
   const [method, setMethod] = useState('in_person');
   const [error, setError] = useState<unknown>(null);
+  // Sharing consent is matched to a provider's organisation by name: offer the directory's names.
+  const [organisations, setOrganisations] = useState<string[]>([]);
+  useEffect(() => {
+    request<{ data: Provider[] }>('GET', '/api/victims/providers').then((r) => setOrganisations([...new Set(r.data.map((p) => p.organisation ?? p.name))].sort()), () => {});
+  }, []);
 
   const record = async (e: FormEvent) => {
     e.preventDefault();
@@ -83,7 +88,7 @@ export function ConsentsSection({ casualtyId, consents, erased, onChange }: { ca
           <div className="row">
             <VocabSelect label={t('va.consent.purpose')} list="purpose" values={CONSENT_PURPOSES} value={purpose} onChange={(p) => { setPurpose(p); if (p !== 'services') setLegalBasis('consent'); }} />
             {purpose === 'sharing' && (
-              <label>{t('va.consent.organisation')}<input required maxLength={200} value={organisation} onChange={(e) => setOrganisation(e.target.value)} /></label>
+              <label>{t('va.consent.organisation')}<input required maxLength={200} list="consent-organisations" value={organisation} onChange={(e) => setOrganisation(e.target.value)} /></label>
             )}
             <VocabSelect label={t('va.consent.legalBasis')} list="legalBasis" values={purpose === 'services' ? LEGAL_BASES : ['consent']} value={legalBasis} onChange={setLegalBasis} />
             <VocabSelect label={t('va.consent.givenBy')} list="giver" values={CONSENT_GIVERS} value={givenBy} onChange={setGivenBy} />
@@ -91,6 +96,7 @@ export function ConsentsSection({ casualtyId, consents, erased, onChange }: { ca
             <VocabSelect label={t('va.consent.method')} list="method" values={CONSENT_METHODS} value={method} onChange={setMethod} />
           </div>
           {purpose === 'sharing' && <p className="muted">{t('va.consent.sharingHint')}</p>}
+          <datalist id="consent-organisations">{organisations.map((o) => <option key={o} value={o} />)}</datalist>
           <ErrorBox error={error} />
           <div className="toolbar"><button type="submit" className="primary">{t('va.consent.record')}</button></div>
         </form>

@@ -87,7 +87,7 @@ export function ReferForm({ casualtyId, province, onCreated }: { casualtyId: num
       )}
       <ErrorBox error={error} />
       <div className="toolbar">
-        <button type="submit" className="primary" disabled={!providerId || (missing !== null && !override)}>
+        <button type="submit" className="primary" disabled={!providerId}>
           {override ? t('va.refer.submitOverride') : t('va.refer.submit')}
         </button>
       </div>
