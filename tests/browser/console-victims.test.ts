@@ -224,6 +224,27 @@ describe.skipIf(browserSkipReason)('console in Chromium: victim assistance', { t
     await w.context.close();
   });
 
+  it('when the other person cannot be asked, then the focal point overrides the missing consent with a reason and the referral records it', async () => {
+    const { page } = va;
+    const other = ((await (await va.context.request.get(`${svc.baseUrl}/api/victims/casualties`)).json()) as { data: Casualty[] }).data.find((c) => c.id !== casualtyId)!;
+    await openPage(page, `/victims/casualties/${other.id}`, `Casualty ${other.id}`);
+    const referrals = page.getByRole('region', { name: 'Referrals and follow-ups' });
+    await referrals.getByRole('combobox', { name: 'Province', exact: true }).selectOption('01');
+    await referrals.getByRole('combobox', { name: 'Service type', exact: true }).selectOption('emergency_medical');
+    await expect.poll(() => referrals.getByRole('combobox', { name: 'Service provider', exact: true }).locator('option').first().textContent()).toContain(HOSPITAL);
+    await referrals.getByRole('button', { name: 'Refer' }).click();
+    const alert = referrals.getByRole('alert').filter({ hasText: 'needs consent that is not recorded' });
+    await alert.getByText('Services (care and referrals)').waitFor();
+    await alert.getByLabel('Override the missing consent').check();
+    await alert.getByLabel(/^Why consent cannot be had/).fill('unconscious at the hospital, no family reached yet');
+    await referrals.getByRole('button', { name: 'Refer without the consent' }).click();
+    await page.getByRole('status').filter({ hasText: 'Referral made' }).waitFor();
+    await page.getByText('unconscious at the hospital, no family reached yet').waitFor();
+    const made = (await (await va.context.request.get(`${svc.baseUrl}/api/victims/referrals?casualtyId=${other.id}`)).json()).data;
+    expect(made).toHaveLength(1);
+    expect(made[0].overrideReason).toBe('unconscious at the hospital, no family reached yet');
+  });
+
   it('when the focal point erases the other person, then the page says what is kept and the statistics do not change', async () => {
     const { page } = va;
     const before = await (await va.context.request.get(`${svc.baseUrl}/api/victims/stats`)).json();
@@ -237,5 +258,8 @@ describe.skipIf(browserSkipReason)('console in Chromium: victim assistance', { t
     await dialog.getByRole('button', { name: 'Erase', exact: true }).click();
     await page.getByText(/identifying data was erased on/).waitFor();
     expect(await (await va.context.request.get(`${svc.baseUrl}/api/victims/stats`)).json()).toEqual(before);
+    // The override's reason was free text about the person: it is gone too.
+    expect(await page.getByText('unconscious at the hospital').count()).toBe(0);
+    expect(va.errors).toEqual([]);
   });
 });
