@@ -81,8 +81,9 @@ export function CasualtyPage({ id }: { id: number }) {
               <h3 id="erase-confirm-h">{t('va.erase.confirmTitle')}</h3>
               <p id="erase-confirm-d">{t('va.erase.confirmText')}</p>
               <div className="toolbar">
-                <button type="button" className="danger" autoFocus onClick={() => void erase()}>{t('va.erase.confirm')}</button>
-                <button type="button" onClick={() => setConfirming(false)}>{t('common.cancel')}</button>
+                <button type="button" className="danger" onClick={() => void erase()}>{t('va.erase.confirm')}</button>
+                {/* Focus lands on the safe choice: Enter on a confirmation should not erase a person. */}
+                <button type="button" autoFocus onClick={() => setConfirming(false)}>{t('common.cancel')}</button>
               </div>
             </div>
           )}
