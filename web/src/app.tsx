@@ -2,7 +2,7 @@
 // their role allows, and the first of them at `/`.
 import { useEffect, type ReactNode } from 'react';
 import { I18nProvider, useI18n } from './i18n/i18n';
-import { SessionProvider, pagesFor, useSession } from './session';
+import { SessionProvider, pagesFor, pathOfPage, useSession } from './session';
 import { navigate, useLocation } from './router';
 import { Layout } from './components/layout';
 import { Loading, PageTitle } from './components/common';
@@ -19,6 +19,11 @@ import { DeliveryPage } from './pages/delivery';
 import { ContentPage } from './pages/content';
 import { UsersPage } from './pages/users';
 import { SimulatorPage } from './pages/simulator';
+import { CasualtiesPage } from './pages/victims/casualties';
+import { CasualtyPage } from './pages/victims/casualty';
+import { VaTasksPage } from './pages/victims/tasks';
+import { ProvidersPage } from './pages/victims/providers';
+import { CasualtyStatsPage } from './pages/victims/stats';
 
 interface Match {
   page: string;
@@ -38,6 +43,11 @@ function match(path: string): Match | null {
   if (path === '/content') return { page: 'content', render: () => <ContentPage /> };
   if (path === '/users') return { page: 'users', render: () => <UsersPage /> };
   if (path === '/simulator') return { page: 'simulator', render: () => <SimulatorPage /> };
+  if (path === '/victims/casualties') return { page: 'casualties', render: () => <CasualtiesPage /> };
+  if ((m = /^\/victims\/casualties\/(\d+)$/.exec(path))) { const id = Number(m[1]); return { page: 'casualties', render: () => <CasualtyPage key={id} id={id} /> }; }
+  if (path === '/victims/tasks') return { page: 'va-tasks', render: () => <VaTasksPage /> };
+  if (path === '/victims/providers') return { page: 'providers', render: () => <ProvidersPage /> };
+  if (path === '/victims/stats') return { page: 'casualty-stats', render: () => <CasualtyStatsPage /> };
   return null;
 }
 
@@ -50,7 +60,7 @@ function Routes() {
   useEffect(() => {
     if (loading) return;
     if (!user && path !== '/signin' && path !== '/setup') navigate(`/signin${path !== '/' ? `?next=${encodeURIComponent(path + location.search)}` : ''}`, { replace: true });
-    else if (user && (path === '/' || path === '/signin' || path === '/setup')) navigate(`/${allowed[0] ?? 'content'}`, { replace: true });
+    else if (user && (path === '/' || path === '/signin' || path === '/setup')) navigate(pathOfPage(allowed[0] ?? 'content'), { replace: true });
   }, [loading, user, path, allowed]);
 
   if (path === '/setup' && !user) return <SetupPage />;

@@ -63,12 +63,20 @@ export function useSession(): SessionState {
 
 /** The pages each role may open (the API refuses the rest with 403 anyway). */
 export const PAGES_BY_ROLE: Record<Role, string[]> = {
-  admin: ['reports', 'campaigns', 'subscribers', 'teams', 'delivery', 'content', 'simulator', 'users'],
+  admin: ['reports', 'campaigns', 'subscribers', 'teams', 'delivery', 'content', 'casualties', 'va-tasks', 'providers', 'casualty-stats', 'simulator', 'users'],
   educator: ['campaigns', 'subscribers', 'content', 'simulator'],
-  coordinator: ['reports', 'teams', 'delivery', 'content', 'simulator'],
-  // Issue 12's role: the library is not open to it (GET /api/content), the simulator is.
-  victim_assistance: ['simulator'],
+  // Coordinators see casualty counts and needs (the statistics page), never who (casualty records).
+  coordinator: ['reports', 'teams', 'delivery', 'content', 'casualty-stats', 'simulator'],
+  // Issue 12's role: casualty records, tasks, the service directory and the statistics; the library is not open
+  // to it (GET /api/content), the simulator is.
+  victim_assistance: ['casualties', 'va-tasks', 'providers', 'casualty-stats', 'simulator'],
 };
+
+/** Where a page lives when its path is not simply `/<page>`. */
+const PAGE_PATHS: Record<string, string> = {
+  casualties: '/victims/casualties', 'va-tasks': '/victims/tasks', providers: '/victims/providers', 'casualty-stats': '/victims/stats',
+};
+export const pathOfPage = (page: string) => PAGE_PATHS[page] ?? `/${page}`;
 
 export function pagesFor(role: Role | undefined): string[] {
   return role ? PAGES_BY_ROLE[role] ?? [] : [];

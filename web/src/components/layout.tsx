@@ -13,6 +13,10 @@ const NAV: { page: string; href: string; label: Key }[] = [
   { page: 'delivery', href: '/delivery', label: 'nav.delivery' },
   { page: 'content', href: '/content', label: 'nav.content' },
   { page: 'users', href: '/users', label: 'nav.users' },
+  { page: 'casualties', href: '/victims/casualties', label: 'nav.casualties' },
+  { page: 'va-tasks', href: '/victims/tasks', label: 'nav.vaTasks' },
+  { page: 'providers', href: '/victims/providers', label: 'nav.providers' },
+  { page: 'casualty-stats', href: '/victims/stats', label: 'nav.casualtyStats' },
   { page: 'simulator', href: '/simulator', label: 'nav.simulator' },
 ];
 
