@@ -922,7 +922,7 @@ export interface paths {
         get: operations["getApiCampaigns"];
         put?: never;
         /**
-         * Create a campaign (library message or custom text per locale, districts, schedule, quiet hours, cap)
+         * Create a campaign (library message or custom text per locale, districts, schedule, quiet hours, cap); unsafe advice in any locale → 422 unsafe_content; an unapproved library message without allowUnapproved → 422 content_unapproved
          * @description Access: admin, educator.
          */
         post: operations["postApiCampaigns"];
@@ -962,7 +962,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Preview per locale with encoding, parts, audience and cost
+         * Preview per locale with encoding, parts, audience and cost; notes warn about unapproved content; unsafe custom text → 422 unsafe_content
          * @description Access: admin, educator.
          */
         post: operations["postApiCampaignsByIdPreview"];
@@ -1574,7 +1574,7 @@ export interface components {
                  * @description One of a closed list; the HTTP status follows from it.
                  * @enum {string}
                  */
-                code: "bad_request" | "validation_failed" | "invalid_json" | "unauthorized" | "invalid_credentials" | "forbidden" | "invalid_signature" | "csrf_failed" | "setup_token_invalid" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "too_many_attempts" | "internal" | "unavailable";
+                code: "bad_request" | "validation_failed" | "invalid_json" | "unauthorized" | "invalid_credentials" | "forbidden" | "invalid_signature" | "csrf_failed" | "setup_token_invalid" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "unsafe_content" | "content_unapproved" | "rate_limited" | "too_many_attempts" | "internal" | "unavailable";
                 message: string;
                 /** @description For validation_failed, the zod issues (each with path and message). */
                 details?: unknown;
@@ -1584,7 +1584,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description An error, always in one shape: `{ "error": { "code", "message", "details?", "requestId" } }`. The status follows from the code: bad_request 400, validation_failed 400, invalid_json 400, unauthorized 401, invalid_credentials 401, forbidden 403, invalid_signature 403, csrf_failed 403, setup_token_invalid 403, not_found 404, conflict 409, payload_too_large 413, unsupported_media_type 415, unprocessable 422, rate_limited 429, too_many_attempts 429, internal 500, unavailable 503. */
+        /** @description An error, always in one shape: `{ "error": { "code", "message", "details?", "requestId" } }`. The status follows from the code: bad_request 400, validation_failed 400, invalid_json 400, unauthorized 401, invalid_credentials 401, forbidden 403, invalid_signature 403, csrf_failed 403, setup_token_invalid 403, not_found 404, conflict 409, payload_too_large 413, unsupported_media_type 415, unprocessable 422, unsafe_content 422, content_unapproved 422, rate_limited 429, too_many_attempts 429, internal 500, unavailable 503. */
         Error: {
             headers: {
                 [name: string]: unknown;
@@ -3645,7 +3645,7 @@ export interface operations {
             413: components["responses"]["Error"];
             /** @description Error: unsupported_media_type */
             415: components["responses"]["Error"];
-            /** @description Error: unprocessable */
+            /** @description Error: unprocessable, unsafe_content */
             422: components["responses"]["Error"];
             /** @description Error: internal */
             500: components["responses"]["Error"];
@@ -3933,7 +3933,8 @@ export interface operations {
                  *         "start": "20:00",
                  *         "end": "07:00"
                  *       },
-                 *       "maxPerSubscriberPerWeek": 2
+                 *       "maxPerSubscriberPerWeek": 2,
+                 *       "allowUnapproved": true
                  *     }
                  */
                 "application/json": {
@@ -3960,6 +3961,7 @@ export interface operations {
                     };
                     voiceRetryMinutes?: number[];
                     draft?: boolean;
+                    allowUnapproved?: boolean;
                 };
             };
         };
@@ -3983,7 +3985,7 @@ export interface operations {
             413: components["responses"]["Error"];
             /** @description Error: unsupported_media_type */
             415: components["responses"]["Error"];
-            /** @description Error: unprocessable */
+            /** @description Error: unprocessable, unsafe_content, content_unapproved */
             422: components["responses"]["Error"];
             /** @description Error: internal */
             500: components["responses"]["Error"];
@@ -4053,6 +4055,8 @@ export interface operations {
             403: components["responses"]["Error"];
             /** @description Error: not_found */
             404: components["responses"]["Error"];
+            /** @description Error: unsafe_content */
+            422: components["responses"]["Error"];
             /** @description Error: internal */
             500: components["responses"]["Error"];
             /** @description Error: unavailable */
