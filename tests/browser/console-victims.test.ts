@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
-  browserSkipReason, expectAccessible, launchBrowser, newWatchedContext, startConsoleService, type ConsoleService,
+  browserSkipReason, expectAccessible, launchBrowser, newWatchedContext, screenshot, startConsoleService, type ConsoleService,
 } from './support/console.js';
 
 const ADMIN = { name: 'Sokha Admin', email: 'admin@hazardline.test', password: 'correct horse battery 1' };
@@ -162,6 +162,7 @@ describe.skipIf(browserSkipReason)('console in Chromium: victim assistance', { t
     await card.getByRole('button', { name: 'Change status' }).click();
     await page.getByRole('status').filter({ hasText: 'Referral now: Accepted' }).waitFor();
     await expectAccessible(page, 'casualty with a referral');
+    await screenshot(page, 'victims-casualty');
 
     const referral = (await (await va.context.request.get(`${svc.baseUrl}/api/victims/referrals?casualtyId=${casualtyId}`)).json()).data;
     expect(referral).toHaveLength(1);
@@ -180,6 +181,7 @@ describe.skipIf(browserSkipReason)('console in Chromium: victim assistance', { t
     await openPage(page, '/victims/stats', 'Casualty statistics');
     await page.getByRole('table', { name: 'Casualties by year, province and device' }).waitFor();
     await expectAccessible(page, '/victims/stats');
+    await screenshot(page, 'victims-stats');
     expect(va.errors).toEqual([]);
   });
 
