@@ -47,6 +47,23 @@ export async function eraseCasualty(ctx: Pick<AppContext, 'prisma' | 'clock'>, i
         UPDATE inbound_messages SET body = '', from_phone = ${ERASED}, reply_text = NULL
         WHERE from_phone = ${c.contactPhone} AND handled_as LIKE 'victims:%'`;
     }
+    // The hazard report the casualty came from stays (clearance needs it), but it loses what names the person:
+    // their name or their contact's in the villager's words, its history, the messages about it (alerts quote
+    // the words), and the reporter's number when the reporter is the contact (a survivor reporting for
+    // themselves). Bounded to that one report, so an erasure never scans the whole outbox.
+    if (c.reportId !== null) {
+      for (const s of secrets) {
+        const pattern = s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        await tx.$executeRaw`UPDATE hazard_reports SET original_text = regexp_replace(original_text, ${pattern}, ${ERASED}, 'gi') WHERE id = ${c.reportId} AND original_text ~* ${pattern}`;
+        await tx.$executeRaw`UPDATE report_events SET note = regexp_replace(note, ${pattern}, ${ERASED}, 'gi') WHERE report_id = ${c.reportId} AND note ~* ${pattern}`;
+        await tx.$executeRaw`UPDATE inbound_messages SET body = regexp_replace(body, ${pattern}, ${ERASED}, 'gi') WHERE report_id = ${c.reportId} AND body ~* ${pattern}`;
+        await tx.$executeRaw`UPDATE outbox SET body = regexp_replace(body, ${pattern}, ${ERASED}, 'gi') WHERE report_id = ${c.reportId} AND body ~* ${pattern}`;
+      }
+      if (c.contactPhone) {
+        await tx.$executeRaw`UPDATE hazard_reports SET reporter_phone = ${ERASED} WHERE id = ${c.reportId} AND reporter_phone = ${c.contactPhone}`;
+        await tx.$executeRaw`UPDATE inbound_messages SET from_phone = ${ERASED} WHERE report_id = ${c.reportId} AND from_phone = ${c.contactPhone}`;
+      }
+    }
     // Audit rows keep who did what and when; any details that quote the person lose their details.
     for (const s of secrets) {
       await tx.$executeRaw`UPDATE audit_log SET details = ${JSON.stringify({ erased: true })}::jsonb WHERE details::text LIKE ${`%${s.replace(/[\\%_]/g, '\\$&')}%`}`;

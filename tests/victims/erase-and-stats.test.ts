@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFollowUpJob } from '../../src/victims/follow-up-job.js';
 import { consentAll, createProvider, createVictimsTest, DAY, reportedCasualty, type VictimsTest } from './support.js';
+import { randomKhPhone } from '../support/factories.js';
 
 let v: VictimsTest;
 beforeAll(async () => {
@@ -56,6 +57,29 @@ describe('erasure', () => {
     await v.as(v.va, 'patch', `/api/victims/casualties/${c.casualtyId}`).send({ name: 'again' }).expect(409);
     expect((await v.as(v.va, 'post', `/api/victims/casualties/${c.casualtyId}/erase`).expect(200)).body.already).toBe(true);
     expect(await v.t.ctx.prisma.auditLog.count({ where: { action: 'casualty.erase', entityId: String(c.casualtyId) } })).toBe(1);
+  });
+});
+
+describe('erasure of a survivor who reported for themselves', () => {
+  it('when the reporter is the person erased, then the report keeps its place and device but loses their name and number', async () => {
+    const phone = randomKhPhone();
+    const { inbound } = await v.t.sms(phone, 'mine exploded near the rice field in Mongkol Borei, Keo Sophal hurt, 1 person');
+    const reportId = inbound.reportId!;
+    const [placeholder] = await v.t.ctx.prisma.casualty.findMany({ where: { reportId } });
+    await v.as(v.va, 'patch', `/api/victims/casualties/${placeholder!.id}`).send({
+      name: 'Keo Sophal', sex: 'male', age: 40, category: 'civilian', activity: 'farming', contactPhone: phone, contactRelation: 'self', language: 'km', complete: true,
+    }).expect(200);
+    expect(await findAnywhere('Keo Sophal')).toEqual(expect.arrayContaining(['hazard_reports', 'inbound_messages']));
+
+    await v.as(v.va, 'post', `/api/victims/casualties/${placeholder!.id}/erase`).expect(200);
+
+    expect(await findAnywhere('Keo Sophal')).toEqual([]);
+    const report = await v.t.ctx.prisma.hazardReport.findUniqueOrThrow({ where: { id: reportId } });
+    expect(report.originalText).toBe('mine exploded near the rice field in Mongkol Borei, [erased] hurt, 1 person');
+    expect(report.reporterPhone).toBe('[erased]');
+    expect(report.districtPcode).toBe('0102');
+    // Only the subscriber row may still hold the number (their own MRE subscription and its STOP proof).
+    expect((await findAnywhere(phone)).filter((table) => table !== 'subscribers')).toEqual([]);
   });
 });
 
