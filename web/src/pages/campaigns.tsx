@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { client, unwrap } from '../api/http';
+import { usePages } from '../api/use-pages';
 import type { Campaign, Page } from '../api/types';
 import { ErrorBox, PageTitle, formatDate } from '../components/common';
 import { useI18n, type Key } from '../i18n/i18n';
@@ -9,23 +10,13 @@ export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'running', 'paused', 'co
 
 export function CampaignsPage() {
   const { t, lang } = useI18n();
-  const [rows, setRows] = useState<Campaign[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
   const [status, setStatus] = useState('');
   const [q, setQ] = useState('');
-  const [error, setError] = useState<unknown>(null);
 
-  const load = async (after?: string) => {
-    try {
-      const query = { ...(status ? { status } : {}), ...(q.trim() ? { q: q.trim() } : {}), ...(after ? { cursor: after } : {}), limit: 50 };
-      const page = await unwrap<Page<Campaign>>(client.GET('/api/campaigns', { params: { query: query as never } }));
-      setRows((r) => (after ? [...r, ...page.data] : page.data));
-      setCursor(page.nextCursor);
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const { rows, cursor, error, setError, load } = usePages<Campaign>((after) => {
+    const query = { ...(status ? { status } : {}), ...(q.trim() ? { q: q.trim() } : {}), ...(after ? { cursor: after } : {}), limit: 50 };
+    return unwrap<Page<Campaign>>(client.GET('/api/campaigns', { params: { query: query as never } }));
+  });
   useEffect(() => {
     void load();
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -1,6 +1,7 @@
 // Delivery: outbox rows by status (failed and unknown first), with a retry for those two.
 import { useEffect, useState } from 'react';
 import { client, unwrap } from '../api/http';
+import { usePages } from '../api/use-pages';
 import type { OutboxRow, Page } from '../api/types';
 import { ErrorBox, PageTitle, formatDate } from '../components/common';
 import { useI18n } from '../i18n/i18n';
@@ -11,22 +12,12 @@ const STATUSES = ['failed', 'unknown', 'undelivered', 'pending', 'sending', 'sen
 export function DeliveryPage() {
   const { t, lang } = useI18n();
   const [status, setStatus] = useState('failed');
-  const [rows, setRows] = useState<OutboxRow[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState('');
 
-  const load = async (after?: string) => {
-    try {
-      const query = { ...(status ? { status } : {}), ...(after ? { cursor: after } : {}), limit: 50 };
-      const page = await unwrap<Page<OutboxRow>>(client.GET('/api/outbox', { params: { query: query as never } }));
-      setRows((r) => (after ? [...r, ...page.data] : page.data));
-      setCursor(page.nextCursor);
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const { rows, cursor, error, setError, load } = usePages<OutboxRow>((after) => {
+    const query = { ...(status ? { status } : {}), ...(after ? { cursor: after } : {}), limit: 50 };
+    return unwrap<Page<OutboxRow>>(client.GET('/api/outbox', { params: { query: query as never } }));
+  });
   useEffect(() => {
     void load();
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -1,6 +1,7 @@
 // Subscribers: filters, cursor paging, and a CSV import that lists every bad row with its reason.
 import { useEffect, useState, type FormEvent } from 'react';
 import { client, request, unwrap } from '../api/http';
+import { usePages } from '../api/use-pages';
 import { LOCALES, type ImportResult, type Page, type Subscriber } from '../api/types';
 import { ErrorBox, PageTitle, formatDate } from '../components/common';
 import { useI18n, type Key } from '../i18n/i18n';
@@ -12,21 +13,11 @@ export function SubscribersPage() {
   const [district, setDistrict] = useState('');
   const [language, setLanguage] = useState('');
   const [status, setStatus] = useState('');
-  const [rows, setRows] = useState<Subscriber[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
 
-  const load = async (after?: string) => {
-    try {
-      const query = { ...(district.trim() ? { district: district.trim() } : {}), ...(language ? { language } : {}), ...(status ? { status } : {}), ...(after ? { cursor: after } : {}), limit: 50 };
-      const page = await unwrap<Page<Subscriber>>(client.GET('/api/subscribers', { params: { query: query as never } }));
-      setRows((r) => (after ? [...r, ...page.data] : page.data));
-      setCursor(page.nextCursor);
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const { rows, cursor, error, setError, load } = usePages<Subscriber>((after) => {
+    const query = { ...(district.trim() ? { district: district.trim() } : {}), ...(language ? { language } : {}), ...(status ? { status } : {}), ...(after ? { cursor: after } : {}), limit: 50 };
+    return unwrap<Page<Subscriber>>(client.GET('/api/subscribers', { params: { query: query as never } }));
+  });
   useEffect(() => {
     void load();
     // eslint-disable-next-line react-hooks/exhaustive-deps
