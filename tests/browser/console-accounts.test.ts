@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import {
-  browserSkipReason, expectAccessible, launchBrowser, newWatchedContext, screenshot, startConsoleService, type ConsoleService,
+  browserSkipReason, expectAccessible, launchBrowser, newWatchedContext, screenshot, signIn as signInAs, startConsoleService, type ConsoleService,
 } from './support/console.js';
 
 const ADMIN = { name: 'Sokha Admin', email: 'admin@hazardline.test', password: 'correct horse battery 1' };
@@ -27,17 +27,7 @@ describe.skipIf(browserSkipReason)('console in Chromium: first run, accounts and
         .catch(() => {});
     });
 
-  async function signIn(who: { email: string; password: string }) {
-    const w = await newWatchedContext(browser);
-    watch(w.context);
-    const page = await w.context.newPage();
-    await page.goto(`${svc.baseUrl}/signin`);
-    await page.getByLabel('Email or phone').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation').first().waitFor();
-    return { ...w, page };
-  }
+  const signIn = (who: { email: string; password: string }) => signInAs(browser, svc.baseUrl, who, { onContext: watch });
 
   beforeAll(async () => {
     [svc, browser] = await Promise.all([startConsoleService(), launchBrowser()]);

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIRequestContext, Browser } from 'playwright-core';
 import {
-  browserSkipReason, expectAccessible, launchBrowser, newWatchedContext, screenshot, startConsoleService, type ConsoleService,
+  browserSkipReason, expectAccessible, launchBrowser, screenshot, signIn as signInAs, startConsoleService, type ConsoleService,
 } from './support/console.js';
 
 const ADMIN = { name: 'Admin', email: 'admin@field.test', password: 'admin password 1234' };
@@ -27,16 +27,7 @@ describe.skipIf(browserSkipReason)('console in Chromium: campaigns, live reports
   let svc: ConsoleService;
   let browser: Browser;
 
-  async function signIn(who: { email: string; password: string }) {
-    const w = await newWatchedContext(browser);
-    const page = await w.context.newPage();
-    await page.goto(`${svc.baseUrl}/signin`);
-    await page.getByLabel('Email or phone').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation').first().waitFor();
-    return { ...w, page };
-  }
+  const signIn = (who: { email: string; password: string }) => signInAs(browser, svc.baseUrl, who);
 
   /** Sets up the admin through the API the setup page uses, then the two colleagues. */
   async function createAccounts(api: APIRequestContext) {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
-  browserSkipReason, expectAccessible, launchBrowser, newWatchedContext, screenshot, startConsoleService, type ConsoleService,
+  browserSkipReason, expectAccessible, launchBrowser, newWatchedContext, screenshot, signIn as signInAs, startConsoleService, type ConsoleService,
 } from './support/console.js';
 
 const ADMIN = { name: 'Sokha Admin', email: 'admin@hazardline.test', password: 'correct horse battery 1' };
@@ -22,18 +22,9 @@ describe.skipIf(browserSkipReason)('console in Chromium: victim assistance', { t
   let va: { context: BrowserContext; page: Page; errors: string[] };
   let casualtyId = 0;
 
-  async function signIn(who: { email: string; password: string }, viewport?: { width: number; height: number }) {
-    const w = await newWatchedContext(browser, viewport ? { viewport } : {});
-    // Shorter than the test's own timeout, so a step that fails names its locator.
-    w.context.setDefaultTimeout(15_000);
-    const page = await w.context.newPage();
-    await page.goto(`${svc.baseUrl}/signin`);
-    await page.getByLabel('Email or phone').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation').first().waitFor();
-    return { ...w, page };
-  }
+  // A default timeout shorter than the test's own, so a step that fails names its locator.
+  const signIn = (who: { email: string; password: string }, viewport?: { width: number; height: number }) =>
+    signInAs(browser, svc.baseUrl, who, { ...(viewport ? { viewport } : {}), timeoutMs: 15_000 });
   /** A state-changing API call from a signed-in browser context, with its CSRF token. */
   async function post(context: BrowserContext, path: string, data: unknown) {
     const session = (await (await context.request.get(`${svc.baseUrl}/api/session`)).json()) as { csrfToken: string };

@@ -134,3 +134,22 @@ export async function newWatchedContext(browser: Browser, opts: { viewport?: { w
   });
   return { context, errors };
 }
+
+/** Signs in through the console's own form, in a new watched context; resolves once the navigation shows. */
+export async function signIn(
+  browser: Browser,
+  baseUrl: string,
+  who: { email: string; password: string },
+  opts: { viewport?: { width: number; height: number }; onContext?: (context: BrowserContext) => void; timeoutMs?: number } = {},
+) {
+  const w = await newWatchedContext(browser, opts.viewport ? { viewport: opts.viewport } : {});
+  opts.onContext?.(w.context);
+  if (opts.timeoutMs) w.context.setDefaultTimeout(opts.timeoutMs);
+  const page = await w.context.newPage();
+  await page.goto(`${baseUrl}/signin`);
+  await page.getByLabel('Email or phone').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation').first().waitFor();
+  return { ...w, page };
+}
